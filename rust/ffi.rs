@@ -1,0 +1,705 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Rust side of the C glue in `rust/glue*.c`.
+//!
+//! The raw `extern "C"` declarations mirror `rust/glue.h` and stay private
+//! to this file; the rest of the module uses the safe types and functions
+//! below, whose doc comments restate the C contract they keep. This is the
+//! only file of mars.ko besides the block request handle that contains
+//! `unsafe` code.
+
+use core::ffi::{c_int, c_void};
+use core::fmt;
+use core::ptr::NonNull;
+use kernel::prelude::*;
+use kernel::sync::atomic::{Atomic, Full, Relaxed};
+use kernel::sync::Arc;
+
+/// Opaque C types, only ever handled by pointer.
+#[repr(C)]
+pub(crate) struct CFile {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+pub(crate) struct CRequest {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+pub(crate) struct CTask {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+pub(crate) struct CBlk {
+    _opaque: [u8; 0],
+}
+
+/// `struct mars_rq_info` of glue.h.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RqInfo {
+    /// `MARS_RQ_*`.
+    pub(crate) op: u32,
+    /// 1 if a write must be durable when it completes.
+    pub(crate) fua: u32,
+    /// Byte offset on the device.
+    pub(crate) pos: u64,
+    /// Length in bytes.
+    pub(crate) len: u64,
+}
+
+/// `MARS_RQ_READ`.
+pub(crate) const RQ_READ: u32 = 0;
+/// `MARS_RQ_WRITE`.
+pub(crate) const RQ_WRITE: u32 = 1;
+/// `MARS_RQ_FLUSH`.
+pub(crate) const RQ_FLUSH: u32 = 2;
+
+/// `MARS_PATH_MAX`: the longest path (with NUL) the glue accepts.
+pub(crate) const PATH_MAX: usize = 512;
+/// `MARS_BLK_MAX_IO`: the largest request the device accepts.
+pub(crate) const BLK_MAX_IO: usize = 1024 * 1024;
+
+const O_RDWR: c_int = 2;
+const O_CREAT: c_int = 0o100;
+
+mod raw {
+    use super::*;
+
+    extern "C" {
+        pub(super) fn mars_crc32c(crc: u32, data: *const c_void, len: usize) -> u32;
+
+        pub(super) fn mars_lamport_tick() -> u64;
+        pub(super) fn mars_trigger_wait(timeout_ms: u32) -> bool;
+        pub(super) fn mars_control_init() -> c_int;
+        pub(super) fn mars_control_exit();
+        pub(super) fn mars_thread_start(
+            f: unsafe extern "C" fn(*mut c_void) -> c_int,
+            data: *mut c_void,
+            name: *const u8,
+            err: *mut c_int,
+        ) -> *mut CTask;
+        pub(super) fn mars_thread_stop(t: *mut CTask) -> c_int;
+        pub(super) fn mars_thread_should_stop() -> bool;
+        pub(super) fn mars_noio_save() -> u32;
+        pub(super) fn mars_noio_restore(flags: u32);
+        pub(super) fn mars_hostname(buf: *mut u8, len: usize) -> c_int;
+
+        pub(super) fn mars_file_open(
+            path: *const u8,
+            flags: c_int,
+            mode: u16,
+            err: *mut c_int,
+        ) -> *mut CFile;
+        pub(super) fn mars_file_close(f: *mut CFile);
+        pub(super) fn mars_file_read(f: *mut CFile, buf: *mut c_void, len: usize, pos: u64) -> isize;
+        pub(super) fn mars_file_write(
+            f: *mut CFile,
+            buf: *const c_void,
+            len: usize,
+            pos: u64,
+        ) -> isize;
+        pub(super) fn mars_file_sync(f: *mut CFile) -> c_int;
+        pub(super) fn mars_file_size(f: *mut CFile) -> u64;
+        pub(super) fn mars_file_truncate(f: *mut CFile, len: u64) -> c_int;
+        pub(super) fn mars_bdev_open(path: *const u8, holder: *mut c_void, err: *mut c_int)
+            -> *mut CFile;
+        pub(super) fn mars_bdev_close(f: *mut CFile);
+        pub(super) fn mars_bdev_size(f: *mut CFile) -> u64;
+        pub(super) fn mars_bdev_block_size(f: *mut CFile) -> u32;
+        pub(super) fn mars_mkdir(path: *const u8) -> c_int;
+        pub(super) fn mars_symlink(path: *const u8, target: *const u8, sec: i64, nsec: u32)
+            -> c_int;
+        pub(super) fn mars_readlink(
+            path: *const u8,
+            buf: *mut u8,
+            len: usize,
+            sec: *mut i64,
+            nsec: *mut u32,
+        ) -> c_int;
+        pub(super) fn mars_readdir(path: *const u8, buf: *mut u8, len: usize) -> isize;
+        pub(super) fn mars_statfs(path: *const u8, total: *mut u64, avail: *mut u64) -> c_int;
+
+        pub(super) fn mars_blk_create(
+            disk_name: *const u8,
+            node: *const u8,
+            size: u64,
+            block_size: u32,
+            err: *mut c_int,
+        ) -> *mut CBlk;
+        pub(super) fn mars_blk_add(b: *mut CBlk) -> c_int;
+        pub(super) fn mars_blk_del(b: *mut CBlk);
+        pub(super) fn mars_blk_free(b: *mut CBlk);
+        pub(super) fn mars_blk_open_count(b: *mut CBlk) -> c_int;
+        pub(super) fn mars_blk_wait(b: *mut CBlk, timeout_ms: u32);
+        pub(super) fn mars_blk_take(b: *mut CBlk, out: *mut *mut CRequest, max: u32) -> u32;
+        pub(super) fn mars_rq_info(rq: *mut CRequest, info: *mut RqInfo);
+        pub(super) fn mars_rq_copy_out(rq: *mut CRequest, buf: *mut c_void);
+        pub(super) fn mars_rq_copy_in(rq: *mut CRequest, offset: u64, buf: *const c_void, len: u64);
+        pub(super) fn mars_rq_end(rq: *mut CRequest, err: c_int);
+    }
+}
+
+/// Turns a C return value (negative errno or a non-negative count) into a
+/// `Result`.
+fn check(ret: isize) -> Result<usize> {
+    if ret < 0 {
+        let errno = c_int::try_from(ret).unwrap_or(-(kernel::bindings::EIO as c_int));
+        Err(Error::from_errno(errno))
+    } else {
+        usize::try_from(ret).map_err(|_| EINVAL)
+    }
+}
+
+fn check_int(ret: c_int) -> Result {
+    check(ret as isize).map(|_| ())
+}
+
+// ---------------------------------------------------------------- checksums
+
+/// Continues a CRC-32C over `data` from `crc`, with the kernel's contract:
+/// no pre- or post-inversion (the standard checksum of a buffer is
+/// `!crc32c(!0, buf)`). Uses the architecture-accelerated implementation.
+pub(crate) fn crc32c(crc: u32, data: &[u8]) -> u32 {
+    // SAFETY: `data` is a valid slice, so its pointer is valid for reads of
+    // `data.len()` bytes for the duration of the call; the C side only reads.
+    unsafe { raw::mars_crc32c(crc, data.as_ptr().cast(), data.len()) }
+}
+
+// ----------------------------------------------------------- clock, control
+
+/// A fresh Lamport stamp in nanoseconds since the epoch: strictly greater
+/// than every stamp handed out or merged before.
+pub(crate) fn lamport_tick() -> u64 {
+    // SAFETY: no preconditions; the clock is an atomic in the C glue.
+    unsafe { raw::mars_lamport_tick() }
+}
+
+/// Sleeps until a trigger, `kthread_stop()` or `timeout_ms` passes; returns
+/// whether a trigger was pending (and consumes it). Kernel threads only.
+pub(crate) fn trigger_wait(timeout_ms: u32) -> bool {
+    // SAFETY: called from our kernel threads (process context, may sleep).
+    unsafe { raw::mars_trigger_wait(timeout_ms) }
+}
+
+/// Copies the host's name (`uname -n`) into `buf`; returns it.
+pub(crate) fn hostname(buf: &mut [u8; 65]) -> Result<&str> {
+    // SAFETY: `buf` is valid for writes of its length.
+    let n = check_int_len(unsafe { raw::mars_hostname(buf.as_mut_ptr(), buf.len()) })?;
+    core::str::from_utf8(buf.get(..n).ok_or(EINVAL)?).map_err(|_| EINVAL)
+}
+
+/// `/proc/sys/mars` for as long as this value lives.
+pub(crate) struct ControlFiles(());
+
+impl ControlFiles {
+    /// Registers `/proc/sys/mars/{lamport_clock,trigger}`.
+    pub(crate) fn register() -> Result<Self> {
+        // SAFETY: called once from module init (process context).
+        check_int(unsafe { raw::mars_control_init() })?;
+        Ok(ControlFiles(()))
+    }
+}
+
+impl Drop for ControlFiles {
+    fn drop(&mut self) {
+        // SAFETY: `register` succeeded, so the table is registered.
+        unsafe { raw::mars_control_exit() }
+    }
+}
+
+// ------------------------------------------------------------------ threads
+
+/// The body of a kernel thread started with [`Thread::spawn`].
+pub(crate) trait ThreadMain: Send + Sync + 'static {
+    /// Runs until [`should_stop`] returns true.
+    fn run(&self);
+}
+
+/// Whether the current kernel thread has been asked to stop.
+pub(crate) fn should_stop() -> bool {
+    // SAFETY: only called from threads started by `Thread::spawn`.
+    unsafe { raw::mars_thread_should_stop() }
+}
+
+unsafe extern "C" fn thread_trampoline<T: ThreadMain>(data: *mut c_void) -> c_int {
+    // SAFETY: `data` is `Arc::as_ptr` of an `Arc<T>` that the `Thread`
+    // keeps alive until `kthread_stop()` has returned, i.e. until after this
+    // function has returned.
+    let main = unsafe { &*data.cast::<T>() };
+    // SAFETY: paired with the restore below, in the same thread.
+    let flags = unsafe { raw::mars_noio_save() };
+    main.run();
+    // SAFETY: `flags` came from `mars_noio_save` in this thread.
+    unsafe { raw::mars_noio_restore(flags) };
+    0
+}
+
+/// A running kernel thread, stopped (and waited for) when dropped.
+///
+/// The thread runs with `PF_MEMALLOC_NOIO`: memory reclaim from our own I/O
+/// threads must never recurse into block I/O that could wait for us.
+pub(crate) struct Thread {
+    task: NonNull<CTask>,
+    _main: Arc<dyn ThreadMainAny>,
+}
+
+/// Object-safe alias so `Thread` can own any `Arc<T: ThreadMain>`.
+pub(crate) trait ThreadMainAny: Send + Sync {}
+impl<T: ThreadMain> ThreadMainAny for T {}
+
+// SAFETY: a task reference may be used and dropped from any thread.
+unsafe impl Send for Thread {}
+// SAFETY: `Thread` offers no `&self` methods touching the task.
+unsafe impl Sync for Thread {}
+
+impl Thread {
+    /// Starts kernel thread `name` running `main.run()`.
+    pub(crate) fn spawn<T: ThreadMain>(main: Arc<T>, name: &Path) -> Result<Self> {
+        let mut err: c_int = 0;
+        let data = Arc::as_ptr(&main).cast_mut().cast::<c_void>();
+        // SAFETY: the trampoline matches `T`; `data` stays valid while the
+        // returned `Thread` holds `main` (see `thread_trampoline`); `name`
+        // is NUL-terminated; `err` is a valid out-pointer.
+        let task = unsafe {
+            raw::mars_thread_start(thread_trampoline::<T>, data, name.as_ptr(), &mut err)
+        };
+        let task = NonNull::new(task).ok_or_else(|| Error::from_errno(err))?;
+        Ok(Thread { task, _main: main })
+    }
+}
+
+impl Drop for Thread {
+    fn drop(&mut self) {
+        // SAFETY: `task` came from `mars_thread_start`, which took a task
+        // reference; `mars_thread_stop` waits for the thread and drops it.
+        unsafe { raw::mars_thread_stop(self.task.as_ptr()) };
+    }
+}
+
+// -------------------------------------------------------------------- paths
+
+/// A NUL-terminated path or name built on the stack, at most
+/// [`PATH_MAX`] bytes including the NUL.
+pub(crate) struct Path {
+    buf: [u8; PATH_MAX],
+    len: usize,
+}
+
+impl Path {
+    /// Formats a path; fails with `ENAMETOOLONG` if it does not fit or
+    /// `EINVAL` if it contains a NUL.
+    pub(crate) fn new(args: fmt::Arguments<'_>) -> Result<Self> {
+        let mut p = Path {
+            buf: [0; PATH_MAX],
+            len: 0,
+        };
+        fmt::write(&mut p, args).map_err(|_| ENAMETOOLONG)?;
+        if p.as_str().bytes().any(|b| b == 0) {
+            return Err(EINVAL);
+        }
+        Ok(p)
+    }
+
+    /// The path without its NUL.
+    pub(crate) fn as_str(&self) -> &str {
+        // The buffer only ever receives whole `&str`s (see `write_str`).
+        core::str::from_utf8(self.buf.get(..self.len).unwrap_or(&[])).unwrap_or("")
+    }
+
+    /// Pointer to the NUL-terminated bytes.
+    pub(crate) fn as_ptr(&self) -> *const u8 {
+        self.buf.as_ptr()
+    }
+}
+
+impl fmt::Write for Path {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
+        // Keep room for the NUL, which the zeroed buffer already holds.
+        if end >= PATH_MAX {
+            return Err(fmt::Error);
+        }
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Builds a [`Path`] with `format_args!` syntax: `fpath!("{}/x", dir)`.
+macro_rules! fpath {
+    ($($arg:tt)*) => { $crate::ffi::Path::new(format_args!($($arg)*)) };
+}
+pub(crate) use fpath;
+
+// -------------------------------------------------------------------- files
+
+/// An open file (`struct file *`), closed when dropped.
+pub(crate) struct File(NonNull<CFile>);
+
+// SAFETY: a `struct file` may be used and closed from any thread; the
+// kernel serialises what needs serialising (f_pos is not used: all I/O is
+// positional).
+unsafe impl Send for File {}
+// SAFETY: see above; all methods are positional and safe to call
+// concurrently.
+unsafe impl Sync for File {}
+
+impl File {
+    fn open_flags(path: &Path, flags: c_int, mode: u16) -> Result<Self> {
+        let mut err: c_int = 0;
+        // SAFETY: `path` is NUL-terminated, `err` a valid out-pointer.
+        let f = unsafe { raw::mars_file_open(path.as_ptr(), flags, mode, &mut err) };
+        NonNull::new(f).map(File).ok_or_else(|| Error::from_errno(err))
+    }
+
+    /// Opens an existing file read-write.
+    pub(crate) fn open_rw(path: &Path) -> Result<Self> {
+        Self::open_flags(path, O_RDWR, 0)
+    }
+
+    /// Opens a file read-write, creating it (mode 0600) if missing.
+    pub(crate) fn open_rw_create(path: &Path) -> Result<Self> {
+        Self::open_flags(path, O_RDWR | O_CREAT, 0o600)
+    }
+
+    /// Reads up to `buf.len()` bytes at `pos`; returns the count (0 at EOF).
+    pub(crate) fn read_at(&self, buf: &mut [u8], pos: u64) -> Result<usize> {
+        // SAFETY: `self.0` is an open file; `buf` is valid for writes of
+        // its length for the duration of the call.
+        check(unsafe { raw::mars_file_read(self.0.as_ptr(), buf.as_mut_ptr().cast(), buf.len(), pos) })
+    }
+
+    /// Fills `buf` from `pos`; `EIO` if the file ends first.
+    pub(crate) fn read_exact_at(&self, buf: &mut [u8], pos: u64) -> Result {
+        let mut done = 0usize;
+        while let Some(rest) = buf.get_mut(done..).filter(|r| !r.is_empty()) {
+            let at = pos.checked_add(done as u64).ok_or(EINVAL)?;
+            let n = self.read_at(rest, at)?;
+            if n == 0 {
+                return Err(EIO);
+            }
+            done = done.checked_add(n).ok_or(EINVAL)?;
+        }
+        Ok(())
+    }
+
+    /// Writes all of `buf` at `pos`.
+    pub(crate) fn write_all_at(&self, buf: &[u8], pos: u64) -> Result {
+        let mut done = 0usize;
+        while let Some(rest) = buf.get(done..).filter(|r| !r.is_empty()) {
+            let at = pos.checked_add(done as u64).ok_or(EINVAL)?;
+            // SAFETY: `self.0` is an open file; `rest` is valid for reads
+            // of its length for the duration of the call.
+            let n = check(unsafe {
+                raw::mars_file_write(self.0.as_ptr(), rest.as_ptr().cast(), rest.len(), at)
+            })?;
+            if n == 0 {
+                return Err(EIO);
+            }
+            done = done.checked_add(n).ok_or(EINVAL)?;
+        }
+        Ok(())
+    }
+
+    /// `vfs_fsync`: data and metadata durable.
+    pub(crate) fn sync(&self) -> Result {
+        // SAFETY: `self.0` is an open file.
+        check_int(unsafe { raw::mars_file_sync(self.0.as_ptr()) })
+    }
+
+    /// Current size in bytes.
+    pub(crate) fn size(&self) -> u64 {
+        // SAFETY: `self.0` is an open file.
+        unsafe { raw::mars_file_size(self.0.as_ptr()) }
+    }
+
+    /// Truncates (or extends) the file to `len` bytes.
+    pub(crate) fn truncate(&self, len: u64) -> Result {
+        // SAFETY: `self.0` is an open file.
+        check_int(unsafe { raw::mars_file_truncate(self.0.as_ptr(), len) })
+    }
+}
+
+impl Drop for File {
+    fn drop(&mut self) {
+        // SAFETY: `self.0` is an open file that nothing else will use.
+        unsafe { raw::mars_file_close(self.0.as_ptr()) }
+    }
+}
+
+/// A block device opened read-write and claimed exclusively (no other
+/// exclusive opener, e.g. a mount, can use it meanwhile). Positional
+/// buffered I/O through the device's page cache; closed when dropped.
+pub(crate) struct Bdev(NonNull<CFile>);
+
+// SAFETY: as for `File`.
+unsafe impl Send for Bdev {}
+// SAFETY: as for `File`.
+unsafe impl Sync for Bdev {}
+
+impl Bdev {
+    /// Opens and claims the block device at `path`; `holder` identifies
+    /// the claimant (any unique address owned by the caller).
+    pub(crate) fn open(path: &Path, holder: *const c_void) -> Result<Self> {
+        let mut err: c_int = 0;
+        // SAFETY: `path` is NUL-terminated; `holder` is only compared by
+        // address by the block layer; `err` is a valid out-pointer.
+        let f = unsafe { raw::mars_bdev_open(path.as_ptr(), holder.cast_mut(), &mut err) };
+        NonNull::new(f).map(Bdev).ok_or_else(|| Error::from_errno(err))
+    }
+
+    /// The device as a file, for positional I/O.
+    pub(crate) fn file(&self) -> &File {
+        // SAFETY: `File` is a transparent-by-layout wrapper of the same
+        // `NonNull<CFile>`; the returned reference cannot outlive `self`,
+        // and `File`'s methods do not close the file (only its `Drop`
+        // does, which never runs for this borrowed view).
+        unsafe { &*(self as *const Bdev).cast::<File>() }
+    }
+
+    /// Size in bytes.
+    pub(crate) fn size(&self) -> u64 {
+        // SAFETY: `self.0` is an open block device file.
+        unsafe { raw::mars_bdev_size(self.0.as_ptr()) }
+    }
+
+    /// Logical block size in bytes.
+    pub(crate) fn block_size(&self) -> u32 {
+        // SAFETY: `self.0` is an open block device file.
+        unsafe { raw::mars_bdev_block_size(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for Bdev {
+    fn drop(&mut self) {
+        // SAFETY: `self.0` came from `mars_bdev_open` and is not used again.
+        unsafe { raw::mars_bdev_close(self.0.as_ptr()) }
+    }
+}
+
+// --------------------------------------------------------- tree operations
+
+/// Creates directory `path` (mode 0755); `EEXIST` if it exists.
+pub(crate) fn mkdir(path: &Path) -> Result {
+    // SAFETY: `path` is NUL-terminated.
+    check_int(unsafe { raw::mars_mkdir(path.as_ptr()) })
+}
+
+/// Atomically sets symlink `path` to `target` with mtime `(sec, nsec)`
+/// (written as `.tmp-NAME`, stamped, renamed into place).
+pub(crate) fn symlink(path: &Path, target: &Path, sec: u64, nsec: u32) -> Result {
+    let sec = i64::try_from(sec).map_err(|_| EINVAL)?;
+    // SAFETY: both paths are NUL-terminated.
+    check_int(unsafe { raw::mars_symlink(path.as_ptr(), target.as_ptr(), sec, nsec) })
+}
+
+/// Reads symlink `path` into `buf`; returns the target and its mtime.
+/// `ENOENT` if missing, `EINVAL` if not a symlink.
+pub(crate) fn readlink<'a>(path: &Path, buf: &'a mut [u8]) -> Result<(&'a str, u64, u32)> {
+    let mut sec: i64 = 0;
+    let mut nsec: u32 = 0;
+    // SAFETY: `path` is NUL-terminated; `buf` is valid for writes of its
+    // length; the out-pointers are valid.
+    let n = check_int_len(unsafe {
+        raw::mars_readlink(path.as_ptr(), buf.as_mut_ptr(), buf.len(), &mut sec, &mut nsec)
+    })?;
+    let text = core::str::from_utf8(buf.get(..n).ok_or(EINVAL)?).map_err(|_| EINVAL)?;
+    Ok((text, u64::try_from(sec).unwrap_or(0), nsec))
+}
+
+fn check_int_len(ret: c_int) -> Result<usize> {
+    check(ret as isize)
+}
+
+/// Lists directory `path` into `buf` as NUL-separated names (without `.`
+/// and `..`); returns the used part. `ENOSPC` if `buf` is too small.
+pub(crate) fn readdir<'a>(path: &Path, buf: &'a mut [u8]) -> Result<&'a [u8]> {
+    // SAFETY: `path` is NUL-terminated; `buf` is valid for writes of its
+    // length.
+    let n = check(unsafe { raw::mars_readdir(path.as_ptr(), buf.as_mut_ptr(), buf.len()) })?;
+    buf.get(..n).ok_or(EINVAL)
+}
+
+/// Total and available bytes of the file system holding `path`.
+pub(crate) fn statfs(path: &Path) -> Result<(u64, u64)> {
+    let (mut total, mut avail) = (0u64, 0u64);
+    // SAFETY: `path` is NUL-terminated; the out-pointers are valid.
+    check_int(unsafe { raw::mars_statfs(path.as_ptr(), &mut total, &mut avail) })?;
+    Ok((total, avail))
+}
+
+// ------------------------------------------------------------- block device
+
+/// A blk-mq disk shell (see `rust/glue_blk.c`): started requests are
+/// queued for the owner's worker thread, which takes them with
+/// [`Disk::take`]. Removed from the system and freed when dropped.
+pub(crate) struct Disk {
+    blk: NonNull<CBlk>,
+    added: Atomic<bool>,
+}
+
+// SAFETY: the C object is internally synchronised (spinlock, atomics).
+unsafe impl Send for Disk {}
+// SAFETY: see above.
+unsafe impl Sync for Disk {}
+
+impl Disk {
+    /// Allocates a disk `disk_name` (sysfs name) whose node is
+    /// `/dev/NODE`, of `size` bytes and logical block size `block_size`.
+    pub(crate) fn new(disk_name: &Path, node: &Path, size: u64, block_size: u32) -> Result<Self> {
+        let mut err: c_int = 0;
+        // SAFETY: names are NUL-terminated; `err` is a valid out-pointer.
+        let blk = unsafe {
+            raw::mars_blk_create(disk_name.as_ptr(), node.as_ptr(), size, block_size, &mut err)
+        };
+        let blk = NonNull::new(blk).ok_or_else(|| Error::from_errno(err))?;
+        Ok(Disk {
+            blk,
+            added: Atomic::new(false),
+        })
+    }
+
+    /// Makes the disk visible (`add_disk`): requests may arrive from now on.
+    pub(crate) fn add(&self) -> Result {
+        if !self.added.xchg(true, Full) {
+            // SAFETY: `blk` is a live disk shell, added only once (the
+            // flag above).
+            if let Err(e) = check_int(unsafe { raw::mars_blk_add(self.blk.as_ptr()) }) {
+                self.added.store(false, Relaxed);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the disk (`del_gendisk`); waits for requests in flight, so
+    /// the worker must keep serving them meanwhile.
+    pub(crate) fn remove(&self) {
+        if self.added.xchg(false, Full) {
+            // SAFETY: the disk was added and is removed only once (the
+            // flag above).
+            unsafe { raw::mars_blk_del(self.blk.as_ptr()) };
+        }
+    }
+
+    /// How many openers the device has now.
+    pub(crate) fn open_count(&self) -> u32 {
+        // SAFETY: `blk` is a live disk shell.
+        u32::try_from(unsafe { raw::mars_blk_open_count(self.blk.as_ptr()) }).unwrap_or(0)
+    }
+
+    /// Sleeps until a request is queued, the thread is asked to stop, or
+    /// `timeout_ms` passes.
+    pub(crate) fn wait(&self, timeout_ms: u32) {
+        // SAFETY: `blk` is live; called from our kernel thread.
+        unsafe { raw::mars_blk_wait(self.blk.as_ptr(), timeout_ms) }
+    }
+
+    /// Takes up to `max` queued requests, oldest first, appending them to
+    /// `out`.
+    pub(crate) fn take(&self, out: &mut KVec<Rq>, max: usize) -> Result {
+        let mut ptrs = [core::ptr::null_mut::<CRequest>(); 32];
+        let max = max.min(ptrs.len());
+        // Reserve first: once taken, a request must not be lost to an
+        // allocation failure. (Our threads allocate in a NOIO scope.)
+        out.reserve(max, GFP_KERNEL)?;
+        // SAFETY: `ptrs` has room for `max` pointers; `blk` is live.
+        let n = unsafe { raw::mars_blk_take(self.blk.as_ptr(), ptrs.as_mut_ptr(), max as u32) };
+        for p in ptrs.iter().take(n as usize) {
+            if let Some(rq) = NonNull::new(*p) {
+                // INVARIANT: each taken request is started, and owned by us
+                // until it is ended.
+                // Cannot fail: capacity was reserved above.
+                out.push(Rq(rq), GFP_KERNEL)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Disk {
+    fn drop(&mut self) {
+        self.remove();
+        // SAFETY: the disk is removed (or was never added) and no request
+        // is outstanding: the owner ended all of them before dropping.
+        unsafe { raw::mars_blk_free(self.blk.as_ptr()) }
+    }
+}
+
+/// A started block request owned by a worker. It must be ended exactly
+/// once; dropping it unended ends it with an I/O error.
+///
+/// # Invariants
+///
+/// The pointer is a started request of one of our disks that has not been
+/// ended yet.
+pub(crate) struct Rq(NonNull<CRequest>);
+
+// SAFETY: a started request may be completed from any thread.
+unsafe impl Send for Rq {}
+
+impl Rq {
+    /// Operation, FUA flag, position and length.
+    pub(crate) fn info(&self) -> RqInfo {
+        let mut info = RqInfo::default();
+        // SAFETY: by the invariant the request is live.
+        unsafe { raw::mars_rq_info(self.0.as_ptr(), &mut info) };
+        info
+    }
+
+    /// Copies the request's data (a write) into `buf`, which must be
+    /// exactly the request's length.
+    pub(crate) fn copy_out(&self, buf: &mut [u8]) -> Result {
+        if buf.len() as u64 != self.info().len {
+            return Err(EINVAL);
+        }
+        // SAFETY: the request is live and `buf` holds exactly its length.
+        unsafe { raw::mars_rq_copy_out(self.0.as_ptr(), buf.as_mut_ptr().cast()) };
+        Ok(())
+    }
+
+    /// Copies `buf` into the request's data (a read) at byte `offset`.
+    pub(crate) fn copy_in(&self, offset: u64, buf: &[u8]) -> Result {
+        let end = offset.checked_add(buf.len() as u64).ok_or(EINVAL)?;
+        if end > self.info().len {
+            return Err(EINVAL);
+        }
+        // SAFETY: the request is live and the range lies within it.
+        unsafe { raw::mars_rq_copy_in(self.0.as_ptr(), offset, buf.as_ptr().cast(), buf.len() as u64) };
+        Ok(())
+    }
+
+    /// Ends the request: success or the error.
+    pub(crate) fn end(self, result: Result) {
+        let err = match result {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        };
+        let rq = core::mem::ManuallyDrop::new(self);
+        // SAFETY: by the invariant the request is live and unended; it is
+        // not used again (ManuallyDrop skips our Drop).
+        unsafe { raw::mars_rq_end(rq.0.as_ptr(), err) };
+    }
+}
+
+impl Drop for Rq {
+    fn drop(&mut self) {
+        // SAFETY: by the invariant the request is live and unended.
+        unsafe { raw::mars_rq_end(self.0.as_ptr(), -(kernel::bindings::EIO as c_int)) };
+    }
+}
+
+impl kernel::fmt::Display for Path {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Control glue: the Lamport clock, /proc/sys/mars, the trigger that wakes
+ * the control thread, kernel threads and the NOIO allocation scope.
+ *
+ * /proc/sys/mars/lamport_clock (read-only) prints a fresh Lamport stamp
+ * "SEC.NNNNNNNNN" on every read; marsadm uses it as the mtime of the links
+ * it writes. /proc/sys/mars/trigger (write) makes the control thread scan
+ * /mars now instead of at its next periodic scan.
+ */
+
+#include <linux/atomic.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/sysctl.h>
+#include <linux/timekeeping.h>
+#include <linux/utsname.h>
+#include <linux/wait.h>
+
+#include "glue.h"
+
+/* The Lamport clock in nanoseconds since the epoch (valid until 2554). */
+static atomic64_t mars_clock = ATOMIC64_INIT(0);
+
+u64 mars_lamport_tick(void)
+{
+	u64 now = ktime_get_real_ns();
+	s64 old = atomic64_read(&mars_clock);
+	u64 next;
+
+	do {
+		next = max(now, (u64)old + 1);
+	} while (!atomic64_try_cmpxchg(&mars_clock, &old, next));
+	return next;
+}
+
+void mars_lamport_merge(u64 stamp_ns)
+{
+	s64 old = atomic64_read(&mars_clock);
+
+	while ((u64)old < stamp_ns &&
+	       !atomic64_try_cmpxchg(&mars_clock, &old, stamp_ns))
+		;
+}
+
+static atomic_t mars_trigger_pending = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(mars_trigger_wq);
+
+void mars_trigger(void)
+{
+	atomic_set(&mars_trigger_pending, 1);
+	wake_up(&mars_trigger_wq);
+}
+
+bool mars_trigger_wait(unsigned int timeout_ms)
+{
+	wait_event_interruptible_timeout(mars_trigger_wq,
+			atomic_read(&mars_trigger_pending) ||
+				kthread_should_stop(),
+			msecs_to_jiffies(timeout_ms));
+	return atomic_xchg(&mars_trigger_pending, 0);
+}
+
+static int mars_lamport_sysctl(const struct ctl_table *table, int dir,
+			       void *buf, size_t *lenp, loff_t *ppos)
+{
+	char text[32];
+	struct ctl_table tmp = {
+		.data = text,
+		.maxlen = sizeof(text),
+	};
+	u64 ns;
+
+	if (SYSCTL_USER_TO_KERN(dir))
+		return -EPERM;
+	ns = mars_lamport_tick();
+	snprintf(text, sizeof(text), "%llu.%09llu", ns / NSEC_PER_SEC,
+		 ns % NSEC_PER_SEC);
+	return proc_dostring(&tmp, dir, buf, lenp, ppos);
+}
+
+static int mars_trigger_value;
+
+static int mars_trigger_sysctl(const struct ctl_table *table, int dir,
+			       void *buf, size_t *lenp, loff_t *ppos)
+{
+	int err = proc_dointvec(table, dir, buf, lenp, ppos);
+
+	if (!err && SYSCTL_USER_TO_KERN(dir))
+		mars_trigger();
+	return err;
+}
+
+static const struct ctl_table mars_sysctl_table[] = {
+	{
+		.procname = "lamport_clock",
+		.mode = 0444,
+		.proc_handler = mars_lamport_sysctl,
+	},
+	{
+		.procname = "trigger",
+		.data = &mars_trigger_value,
+		.maxlen = sizeof(int),
+		.mode = 0600,
+		.proc_handler = mars_trigger_sysctl,
+	},
+};
+
+static struct ctl_table_header *mars_sysctl_header;
+
+int mars_control_init(void)
+{
+	mars_sysctl_header = register_sysctl("mars", mars_sysctl_table);
+	return mars_sysctl_header ? 0 : -ENOMEM;
+}
+
+void mars_control_exit(void)
+{
+	unregister_sysctl_table(mars_sysctl_header);
+	mars_sysctl_header = NULL;
+}
+
+struct task_struct *mars_thread_start(int (*fn)(void *), void *data,
+				      const char *name, int *err)
+{
+	struct task_struct *t = kthread_create(fn, data, "%s", name);
+
+	if (IS_ERR(t)) {
+		*err = PTR_ERR(t);
+		return NULL;
+	}
+	get_task_struct(t);
+	wake_up_process(t);
+	*err = 0;
+	return t;
+}
+
+int mars_thread_stop(struct task_struct *t)
+{
+	return kthread_stop_put(t);
+}
+
+bool mars_thread_should_stop(void)
+{
+	return kthread_should_stop();
+}
+
+unsigned int mars_noio_save(void)
+{
+	return memalloc_noio_save();
+}
+
+void mars_noio_restore(unsigned int flags)
+{
+	memalloc_noio_restore(flags);
+}
+
+int mars_hostname(char *buf, size_t len)
+{
+	/* The host's name in the initial UTS namespace (what `uname -n` shows). */
+	return strscpy(buf, init_utsname()->nodename, len);
+}

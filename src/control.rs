@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The control thread: scans `/mars` on every trigger and every few
+//! seconds, compares what the tree wants of this host with what runs,
+//! converges (attach, start or stop the primary, detach), and reports the
+//! result in `actual-HOST/` links.
+
+use super::ffi::{self, fpath, ThreadMain};
+use super::mars_core::names::{HostName, ResourceName};
+use super::resource::{host_actual_dir, Resource, Wanted};
+use super::tree;
+use kernel::prelude::*;
+use kernel::sync::{new_mutex, Arc, Mutex};
+
+/// Milliseconds between periodic scans.
+const SCAN_MS: u32 = 2000;
+/// Below this much free space in /mars the resources enter emergency mode.
+const EMERGENCY_BYTES: u64 = 32 << 20;
+/// Below this share of free space (percent) the module warns.
+const WARN_PERCENT: u64 = 10;
+
+/// State of the control thread.
+#[pin_data]
+pub(crate) struct Control {
+    host: HostName,
+    #[pin]
+    resources: Mutex<KVec<Resource>>,
+    #[pin]
+    space_warned: Mutex<bool>,
+}
+
+impl Control {
+    /// A control loop for `host`.
+    pub(crate) fn new(host: HostName) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Control {
+                host,
+                resources <- new_mutex!(KVec::new()),
+                space_warned <- new_mutex!(false),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Free-space check of /mars: reports it and says whether it is low.
+    fn check_space(&self) -> bool {
+        let Ok(root) = fpath!("{}", tree::ROOT) else { return false };
+        let Ok((total, avail)) = ffi::statfs(&root) else { return false };
+        let low = avail < EMERGENCY_BYTES;
+        let warn = avail.saturating_mul(100) < total.saturating_mul(WARN_PERCENT);
+        let mut warned = self.space_warned.lock();
+        if warn && !*warned {
+            pr_warn!("/mars is nearly full: {} of {} bytes free\n", avail, total);
+        } else if !warn && *warned {
+            pr_info!("/mars has space again: {} of {} bytes free\n", avail, total);
+        }
+        *warned = warn;
+        if let Ok(dir) = host_actual_dir(&self.host) {
+            if tree::ensure_dir(&dir).is_ok() {
+                let _ = fpath!("{}", avail).and_then(|v| tree::update(&fpath!("{}/rest-space", dir)?, v.as_str()));
+                let _ = fpath!("{}", total).and_then(|v| tree::update(&fpath!("{}/total-space", dir)?, v.as_str()));
+                let _ = tree::update(&fpath!("{}/is-emergency", dir).unwrap_or(dir), if low { "1" } else { "0" });
+            }
+        }
+        low
+    }
+
+    /// Names of the resources in the tree.
+    fn resource_names(&self) -> KVec<ResourceName> {
+        let mut names = KVec::new();
+        let Ok(root) = fpath!("{}", tree::ROOT) else { return names };
+        let _ = tree::for_each_name(&root, |name| {
+            if let Some(res) = name.strip_prefix("resource-") {
+                if let Ok(res) = ResourceName::new(res) {
+                    names.push(res, GFP_KERNEL)?;
+                }
+            }
+            Ok(())
+        });
+        names
+    }
+
+    /// One pass: converge every resource and report.
+    fn scan(&self) {
+        let space_low = self.check_space();
+        let names = self.resource_names();
+        let mut resources = self.resources.lock();
+        for name in names.iter() {
+            if !resources.iter().any(|r| r.name == *name) {
+                match Resource::new(*name, self.host) {
+                    Ok(r) => {
+                        if resources.push(r, GFP_KERNEL).is_err() {
+                            continue;
+                        }
+                    }
+                    Err(_) => continue,
+                }
+            }
+        }
+        for r in resources.iter_mut() {
+            let wanted = if names.iter().any(|n| *n == r.name) {
+                match Wanted::read(&r.name, &self.host) {
+                    Ok(w) => Some(w),
+                    Err(e) => {
+                        pr_warn!("{}: cannot read the tree: {}\n", r.name.as_str(), e.to_errno());
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+            r.converge(wanted.as_ref(), space_low);
+            if let Err(e) = r.report() {
+                pr_warn!("{}: cannot report state: {}\n", r.name.as_str(), e.to_errno());
+            }
+        }
+        // Forget resources that left the tree and are down.
+        resources.retain(|r| names.iter().any(|n| *n == r.name) || !r.is_down());
+    }
+}
+
+impl ThreadMain for Control {
+    fn run(&self) {
+        pr_info!("control thread started for host {}\n", self.host.as_str());
+        loop {
+            self.scan();
+            ffi::trigger_wait(SCAN_MS);
+            if ffi::should_stop() {
+                break;
+            }
+        }
+        // Module unload: nothing is open (the module is in use otherwise),
+        // so every resource stops cleanly, with writeback drained.
+        let mut resources = self.resources.lock();
+        resources.clear();
+    }
+}

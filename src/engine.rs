@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The primary's data path for one resource: `/dev/mars/RES` requests in,
+//! log records out, writeback to the data device behind.
+//!
+//! Two kernel threads share an [`Engine`]:
+//!
+//! - the **I/O thread** ([`IoWorker`]) takes requests from the block device
+//!   in arrival order. A write becomes one checksummed log record appended
+//!   to the current log, is entered into the overlay (the index of data not
+//!   yet written back) and queued for writeback; it completes as soon as it
+//!   is in the log (the device has a volatile write cache). A flush, or a
+//!   FUA write, completes only after the log is fsynced; all flushes of a
+//!   batch share one fsync (group commit). A read is served from the
+//!   overlay where it has newer data, else from the data device.
+//! - the **writeback thread** ([`Writeback`]) writes queued records to the
+//!   data device in log order, skipping bytes a newer record overwrote,
+//!   fsyncs the data device, drops the records from the overlay and moves
+//!   `replay-HOST` forward. A crash at any point is repaired by replaying
+//!   the logs from `replay-HOST`.
+//!
+//! When /mars fills up (a log append fails with ENOSPC, or free space falls
+//! below the emergency limit) the resource enters **emergency mode**: the
+//! I/O thread waits until everything pending is written back and
+//! `replay-HOST` points at the end of the log, then writes go straight to
+//! the data device (FUA and flush by fsyncing it). Logging resumes in a
+//! new log when the control thread sees enough free space again.
+
+use super::crc::KernelCrc32c;
+use super::ffi::{self, Bdev, Disk, Rq, RqInfo, ThreadMain};
+use super::logfile::LogWriter;
+use super::mars_core::lamport::Stamp;
+use super::mars_core::log::writer::{encoded_len, RecordWriter};
+use super::mars_core::log::{Header, HEADER_LEN};
+use super::mars_core::names::{HostName, LogName, ResourceName};
+use super::mars_core::tree::ReplayValue;
+use super::overlay::{Chunk, Overlay, Piece};
+use super::tree;
+use kernel::prelude::*;
+use kernel::sync::atomic::{Atomic, Relaxed};
+use kernel::sync::{new_condvar, new_mutex, Arc, CondVar, Mutex};
+
+/// A write held in memory until writeback: the whole encoded log record.
+pub(crate) struct Rec {
+    buf: KVVec<u8>,
+    /// Device byte offset of the data.
+    pub(crate) dev_off: u64,
+    /// Data length.
+    pub(crate) len: u64,
+    /// The log holding the record and the log offset just past it.
+    pub(crate) log: LogName,
+    /// Log offset just past the record.
+    pub(crate) log_end: u64,
+}
+
+impl Rec {
+    /// The written data.
+    pub(crate) fn payload(&self) -> &[u8] {
+        let end = HEADER_LEN.saturating_add(self.len as usize);
+        self.buf.get(HEADER_LEN..end).unwrap_or(&[])
+    }
+}
+
+impl Chunk for Arc<Rec> {
+    fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(self, other)
+    }
+}
+
+/// Requests the I/O thread takes per batch.
+const BATCH: usize = 32;
+
+/// State shared by the I/O thread, the writeback thread and the control
+/// thread.
+#[pin_data]
+pub(crate) struct Engine {
+    /// The resource.
+    pub(crate) res: ResourceName,
+    /// This host.
+    pub(crate) host: HostName,
+    /// The data device.
+    pub(crate) bdev: Arc<Bdev>,
+    /// The device's size in bytes.
+    pub(crate) size: u64,
+    /// Memory that pending records may hold before writes wait.
+    mem_limit: u64,
+    #[pin]
+    overlay: Mutex<Overlay<Arc<Rec>>>,
+    /// Records waiting for writeback, oldest first.
+    #[pin]
+    queue: Mutex<KVec<Arc<Rec>>>,
+    /// Signalled when the queue grows (for writeback) and when writeback
+    /// finished a batch (for the I/O thread waiting on memory or drain).
+    #[pin]
+    progress: CondVar,
+    /// Bytes held by pending records.
+    pending_bytes: Atomic<u64>,
+    /// Current log number (for reports).
+    pub(crate) log_number: Atomic<u32>,
+    /// Log number the operator wants to be current (todo-HOST/log-rotate).
+    pub(crate) rotate_to: Atomic<u32>,
+    /// Written back up to: (log number, offset).
+    #[pin]
+    written: Mutex<(u32, u64)>,
+    /// Set by the control thread when /mars is (nearly) full.
+    pub(crate) space_low: Atomic<bool>,
+    /// Whether the I/O thread runs in emergency mode (writes bypass the log).
+    pub(crate) emergency: Atomic<bool>,
+    /// A fatal error stopped the data path (writes fail with EIO).
+    pub(crate) failed: Atomic<bool>,
+}
+
+impl Engine {
+    /// A new engine for `res` on `bdev`.
+    pub(crate) fn new(
+        res: ResourceName,
+        host: HostName,
+        bdev: Arc<Bdev>,
+        size: u64,
+        mem_limit: u64,
+        first_log: u32,
+    ) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Engine {
+                res,
+                host,
+                bdev,
+                size,
+                mem_limit,
+                overlay <- new_mutex!(Overlay::new()),
+                queue <- new_mutex!(KVec::new()),
+                progress <- new_condvar!(),
+                pending_bytes: Atomic::new(0),
+                log_number: Atomic::new(first_log),
+                rotate_to: Atomic::new(0),
+                written <- new_mutex!((first_log, 0u64)),
+                space_low: Atomic::new(false),
+                emergency: Atomic::new(false),
+                failed: Atomic::new(false),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Bytes of log not yet written back.
+    pub(crate) fn pending_bytes(&self) -> u64 {
+        self.pending_bytes.load(Relaxed)
+    }
+
+    /// Whether nothing waits for writeback.
+    fn drained(&self) -> bool {
+        self.queue.lock().is_empty() && self.pending_bytes() == 0
+    }
+
+    /// Waits (bounded steps) until writeback has caught up completely.
+    fn wait_drained(&self) {
+        while !self.drained() && !self.failed.load(Relaxed) {
+            let mut q = self.queue.lock();
+            if q.is_empty() && self.pending_bytes() == 0 {
+                break;
+            }
+            let _ = self.progress.wait_interruptible_timeout(&mut q, 10);
+        }
+    }
+}
+
+// ------------------------------------------------------------- I/O thread
+
+/// The I/O thread of a primary resource.
+#[pin_data]
+pub(crate) struct IoWorker {
+    engine: Arc<Engine>,
+    disk: Arc<Disk>,
+    #[pin]
+    log: Mutex<Option<LogWriter>>,
+}
+
+impl IoWorker {
+    /// A worker serving `disk`, appending to `log`.
+    pub(crate) fn new(engine: Arc<Engine>, disk: Arc<Disk>, log: LogWriter) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            try_pin_init!(IoWorker {
+                engine,
+                disk,
+                log <- new_mutex!(Some(log)),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Takes the log back when the thread has stopped (to close it).
+    pub(crate) fn take_log(&self) -> Option<LogWriter> {
+        self.log.lock().take()
+    }
+
+    /// Encodes the write `rq` as a record and appends it to the log.
+    fn log_write(&self, log: &mut LogWriter, rq: &Rq, info: &RqInfo) -> Result<Arc<Rec>> {
+        let len = usize::try_from(info.len).map_err(|_| EINVAL)?;
+        let total = encoded_len(len).ok_or(EINVAL)?;
+        let mut buf = KVVec::<u8>::from_elem(0u8, total, GFP_KERNEL)?;
+        let ns = ffi::lamport_tick();
+        let stamp = Stamp {
+            sec: ns / 1_000_000_000,
+            nsec: (ns % 1_000_000_000) as u32,
+        };
+        let header = Header::write(log.next_seq, stamp, info.pos, info.len, log.durable);
+        let (head, rest) = buf.split_at_mut_checked(HEADER_LEN).ok_or(EINVAL)?;
+        let mut w = RecordWriter::begin(&KernelCrc32c, &header, head).map_err(|_| EINVAL)?;
+        let (payload, tail) = rest.split_at_mut_checked(len).ok_or(EINVAL)?;
+        rq.copy_out(payload)?;
+        w.payload(&KernelCrc32c, payload).map_err(|_| EINVAL)?;
+        w.finish(&KernelCrc32c, tail).map_err(|_| EINVAL)?;
+        log.append(&buf)?;
+        Ok(Arc::new(
+            Rec {
+                buf,
+                dev_off: info.pos,
+                len: info.len,
+                log: log.name,
+                log_end: log.pos,
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// Handles one write in normal mode: log, overlay, writeback queue.
+    fn write(&self, log: &mut LogWriter, rq: &Rq, info: &RqInfo) -> Result {
+        let e = &self.engine;
+        // Bound the memory pending records hold: wait for writeback.
+        while e.pending_bytes() > e.mem_limit && !e.failed.load(Relaxed) {
+            let mut q = e.queue.lock();
+            let _ = e.progress.wait_interruptible_timeout(&mut q, 10);
+        }
+        let rec = self.log_write(log, rq, info)?;
+        let bytes = rec.buf.len() as u64;
+        e.overlay.lock().insert(info.pos, info.len, &rec)?;
+        e.pending_bytes.fetch_add(bytes, Relaxed);
+        e.queue.lock().push(rec, GFP_KERNEL)?;
+        e.progress.notify_all();
+        Ok(())
+    }
+
+    /// Handles one write in emergency mode: straight to the data device.
+    fn write_direct(&self, rq: &Rq, info: &RqInfo, scratch: &mut KVVec<u8>) -> Result {
+        let len = usize::try_from(info.len).map_err(|_| EINVAL)?;
+        let buf = scratch.get_mut(..len).ok_or(EINVAL)?;
+        rq.copy_out(buf)?;
+        self.engine.bdev.file().write_all_at(buf, info.pos)
+    }
+
+    /// Serves a read: newest data from the overlay, the rest from disk.
+    fn read(&self, rq: &Rq, info: &RqInfo, scratch: &mut KVVec<u8>) -> Result {
+        let e = &self.engine;
+        let end = info.pos.checked_add(info.len).ok_or(EINVAL)?;
+        let mut pieces: KVec<Piece<Arc<Rec>>> = KVec::new();
+        e.overlay.lock().lookup(info.pos, end, |p| Ok(pieces.push(p, GFP_KERNEL)?))?;
+        for p in pieces.iter() {
+            match p {
+                Piece::Data { start, end, chunk, offset } => {
+                    let from = usize::try_from(*offset).map_err(|_| EINVAL)?;
+                    let n = usize::try_from(end - start).map_err(|_| EINVAL)?;
+                    let data = chunk.payload().get(from..from.saturating_add(n)).ok_or(EIO)?;
+                    rq.copy_in(start - info.pos, data)?;
+                }
+                Piece::Gap { start, end } => {
+                    let n = usize::try_from(end - start).map_err(|_| EINVAL)?;
+                    let buf = scratch.get_mut(..n).ok_or(EINVAL)?;
+                    e.bdev.file().read_exact_at(buf, *start)?;
+                    rq.copy_in(start - info.pos, buf)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Switches to emergency mode: drain writeback, then bypass the log.
+    ///
+    /// Direct writes are only safe once `replay-HOST` points at the end of
+    /// the log: otherwise a crash would replay older records over newer
+    /// data. If that link cannot be written, the data path fails instead
+    /// (writes end with an error, nothing is corrupted).
+    fn enter_emergency(&self, log: &mut LogWriter) {
+        let e = &self.engine;
+        pr_warn!(
+            "{}: /mars is full: EMERGENCY MODE, writes bypass the log ({} ends at {})\n",
+            e.res.as_str(),
+            log.name,
+            log.pos
+        );
+        let _ = log.sync();
+        e.wait_drained();
+        let value = ReplayValue { log: log.name, pos: log.pos, len: log.pos };
+        let r = tree::resource_entry(&e.res, format_args!("replay-{}", e.host.as_str()))
+            .and_then(|link| ffi::fpath!("{}", value).and_then(|v| tree::write(&link, v.as_str())));
+        match r {
+            Ok(()) if !e.failed.load(Relaxed) => e.emergency.store(true, Relaxed),
+            _ => {
+                pr_err!("{}: cannot record the replay position: writes fail until /mars has space\n", e.res.as_str());
+                e.failed.store(true, Relaxed);
+            }
+        }
+    }
+
+    /// Leaves emergency mode: a fresh log takes the writes again.
+    fn leave_emergency(&self, slot: &mut Option<LogWriter>) -> Result {
+        let e = &self.engine;
+        let next = self.rotate(slot)?;
+        e.emergency.store(false, Relaxed);
+        pr_info!("{}: /mars has space again: logging resumes in log {}\n", e.res.as_str(), next);
+        Ok(())
+    }
+
+    /// Closes the current log and starts the next one; returns its number.
+    fn rotate(&self, slot: &mut Option<LogWriter>) -> Result<u32> {
+        let e = &self.engine;
+        let old = slot.take().ok_or(EINVAL)?;
+        let next = old.name.number.checked_add(1).ok_or(EOVERFLOW)?;
+        let (old_name, old_end) = (old.name, old.pos);
+        if let Err(err) = old.close(&e.res) {
+            pr_err!("{}: closing {} failed: {}\n", e.res.as_str(), old_name, err.to_errno());
+        }
+        // Writeback must know the old log ended, so that `replay-HOST` can
+        // move to the new one once everything in the old one is on disk.
+        let new = LogWriter::create(&e.res, e.host, next)?;
+        e.log_number.store(next, Relaxed);
+        *slot = Some(new);
+        let _ = old_end;
+        Ok(next)
+    }
+
+    /// One batch of requests.
+    fn serve(&self, batch: &mut KVec<Rq>, slot: &mut Option<LogWriter>, scratch: &mut KVVec<u8>) {
+        let e = &self.engine;
+        let mut waiting: KVec<(Rq, Result)> = KVec::new();
+        let mut need_sync = false;
+        for rq in batch.drain_all() {
+            let info = rq.info();
+            let failed = e.failed.load(Relaxed);
+            match info.op {
+                ffi::RQ_READ => {
+                    let r = if failed { Err(EIO) } else { self.read(&rq, &info, scratch) };
+                    rq.end(r);
+                }
+                ffi::RQ_WRITE | ffi::RQ_FLUSH if failed => rq.end(Err(EIO)),
+                ffi::RQ_WRITE if e.emergency.load(Relaxed) => {
+                    let r = self.write_direct(&rq, &info, scratch);
+                    if info.fua != 0 {
+                        need_sync = true;
+                        // On allocation failure the request is dropped, which ends it with EIO.
+                        let _ = waiting.push((rq, r), GFP_KERNEL);
+                    } else {
+                        rq.end(r);
+                    }
+                }
+                ffi::RQ_WRITE => {
+                    let r = match slot.as_mut() {
+                        Some(log) => self.write(log, &rq, &info),
+                        None => Err(EIO),
+                    };
+                    let r = match r {
+                        Err(err) if err == ENOSPC => {
+                            if let Some(log) = slot.as_mut() {
+                                self.enter_emergency(log);
+                            }
+                            if e.emergency.load(Relaxed) {
+                                self.write_direct(&rq, &info, scratch)
+                            } else {
+                                Err(EIO)
+                            }
+                        }
+                        r => r,
+                    };
+                    if info.fua != 0 {
+                        need_sync = true;
+                    }
+                    // Complete after this batch's sync (ordering with FUA
+                    // and flushes in the same batch stays simple).
+                    // On allocation failure the request is dropped, which ends it with EIO.
+                        let _ = waiting.push((rq, r), GFP_KERNEL);
+                }
+                ffi::RQ_FLUSH => {
+                    need_sync = true;
+                    let _ = waiting.push((rq, Ok(())), GFP_KERNEL);
+                }
+                _ => rq.end(Err(EOPNOTSUPP)),
+            }
+        }
+        if need_sync {
+            let r = if e.emergency.load(Relaxed) {
+                e.bdev.file().sync()
+            } else {
+                match slot.as_mut() {
+                    Some(log) => log.sync(),
+                    None => Err(EIO),
+                }
+            };
+            if let Err(err) = r {
+                pr_err!("{}: sync failed ({}): failing the requests\n", e.res.as_str(), err.to_errno());
+                for (rq, _) in waiting.drain_all() {
+                    rq.end(Err(EIO));
+                }
+                return;
+            }
+        }
+        for (rq, r) in waiting.drain_all() {
+            rq.end(r);
+        }
+    }
+}
+
+impl ThreadMain for IoWorker {
+    fn run(&self) {
+        let e = &self.engine;
+        let mut slot = self.log.lock().take();
+        let mut batch: KVec<Rq> = KVec::new();
+        let mut scratch = match KVVec::<u8>::from_elem(0u8, ffi::BLK_MAX_IO, GFP_KERNEL) {
+            Ok(s) => s,
+            Err(_) => {
+                pr_err!("{}: no memory for the I/O thread\n", e.res.as_str());
+                e.failed.store(true, Relaxed);
+                KVVec::new()
+            }
+        };
+        loop {
+            self.disk.wait(100);
+            if self.disk.take(&mut batch, BATCH).is_err() {
+                continue;
+            }
+            if batch.is_empty() {
+                if ffi::should_stop() {
+                    break;
+                }
+                // Idle: honour rotation requests and space changes.
+                if e.emergency.load(Relaxed) && !e.space_low.load(Relaxed) {
+                    if let Err(err) = self.leave_emergency(&mut slot) {
+                        pr_err!("{}: cannot leave emergency mode: {}\n", e.res.as_str(), err.to_errno());
+                    }
+                } else if !e.emergency.load(Relaxed) && e.space_low.load(Relaxed) {
+                    if let Some(log) = slot.as_mut() {
+                        self.enter_emergency(log);
+                    }
+                }
+                let want = e.rotate_to.load(Relaxed);
+                let cur = e.log_number.load(Relaxed);
+                if want > cur && !e.emergency.load(Relaxed) && !e.failed.load(Relaxed) {
+                    match self.rotate(&mut slot) {
+                        Ok(n) => pr_info!("{}: log rotated to {}\n", e.res.as_str(), n),
+                        Err(err) => {
+                            pr_err!("{}: log rotation failed: {}\n", e.res.as_str(), err.to_errno());
+                            e.failed.store(true, Relaxed);
+                        }
+                    }
+                }
+                continue;
+            }
+            self.serve(&mut batch, &mut slot, &mut scratch);
+        }
+        if let Some(log) = slot.as_mut() {
+            let _ = log.sync();
+        }
+        *self.log.lock() = slot;
+    }
+}
+
+// -------------------------------------------------------- writeback thread
+
+/// The writeback thread of a primary resource.
+pub(crate) struct Writeback {
+    engine: Arc<Engine>,
+}
+
+impl Writeback {
+    /// A writeback worker for `engine`.
+    pub(crate) fn new(engine: Arc<Engine>) -> Result<Arc<Self>> {
+        Ok(Arc::new(Writeback { engine }, GFP_KERNEL)?)
+    }
+
+    /// Writes one batch of records back; returns the last one's position.
+    fn write_back(&self, recs: &KVec<Arc<Rec>>) -> Result<(LogName, u64)> {
+        let e = &self.engine;
+        let mut last = None;
+        for rec in recs.iter() {
+            let mut ranges: KVec<(u64, u64, u64)> = KVec::new();
+            e.overlay
+                .lock()
+                .owned(rec.dev_off, rec.len, rec, |s, end, off| Ok(ranges.push((s, end, off), GFP_KERNEL)?))?;
+            for (s, end, off) in ranges.iter() {
+                let from = usize::try_from(*off).map_err(|_| EINVAL)?;
+                let n = usize::try_from(end - s).map_err(|_| EINVAL)?;
+                let data = rec.payload().get(from..from.saturating_add(n)).ok_or(EIO)?;
+                e.bdev.file().write_all_at(data, *s)?;
+            }
+            last = Some((rec.log, rec.log_end));
+        }
+        e.bdev.file().sync()?;
+        let mut overlay = e.overlay.lock();
+        for rec in recs.iter() {
+            overlay.remove(rec.dev_off, rec.len, rec)?;
+        }
+        last.ok_or(EINVAL)
+    }
+
+    /// Records how far writeback has come in `replay-HOST`.
+    fn report(&self, log: LogName, pos: u64) {
+        let e = &self.engine;
+        *e.written.lock() = (log.number, pos);
+        let value = ReplayValue { log, pos, len: pos };
+        let r = tree::resource_entry(&e.res, format_args!("replay-{}", e.host.as_str()))
+            .and_then(|link| ffi::fpath!("{}", value).and_then(|v| tree::write(&link, v.as_str())));
+        if let Err(err) = r {
+            pr_warn!("{}: cannot update replay-{}: {}\n", e.res.as_str(), e.host.as_str(), err.to_errno());
+        }
+    }
+}
+
+impl ThreadMain for Writeback {
+    fn run(&self) {
+        let e = &self.engine;
+        loop {
+            let recs = {
+                let mut q = e.queue.lock();
+                if q.is_empty() {
+                    if ffi::should_stop() {
+                        break;
+                    }
+                    let _ = e.progress.wait_interruptible_timeout(&mut q, 100);
+                }
+                core::mem::take(&mut *q)
+            };
+            if recs.is_empty() {
+                continue;
+            }
+            match self.write_back(&recs) {
+                Ok((log, pos)) => {
+                    let bytes: u64 = recs.iter().map(|r| r.buf.len() as u64).sum();
+                    e.pending_bytes.fetch_sub(bytes, Relaxed);
+                    drop(recs);
+                    self.report(log, pos);
+                }
+                Err(err) => {
+                    pr_err!(
+                        "{}: writeback to the data device failed ({}): resource stopped\n",
+                        e.res.as_str(),
+                        err.to_errno()
+                    );
+                    e.failed.store(true, Relaxed);
+                    let bytes: u64 = recs.iter().map(|r| r.buf.len() as u64).sum();
+                    e.pending_bytes.fetch_sub(bytes, Relaxed);
+                }
+            }
+            e.progress.notify_all();
+        }
+    }
+}

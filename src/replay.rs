@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Replaying transaction logs onto the data device.
+//!
+//! After a crash the primary replays its logs from the `replay-HOST`
+//! position before `/dev/mars/RES` appears; secondaries will replay fetched
+//! logs with the same code. Replay is idempotent: applying a record twice
+//! leaves the same data. The scanner (mars_core::log) decides what is a
+//! torn tail (dropped: the log is truncated there) and what is corruption
+//! (replay stops with an error and the resource does not come up).
+
+use super::crc::KernelCrc32c;
+use super::ffi::{Bdev, File};
+use super::logfile::log_path;
+use super::mars_core::bytes::le_u64;
+use super::mars_core::log::scanner::{find_proof, Proof, Scanner, Verdict};
+use super::mars_core::log::{CorruptionKind, Kind, HEADER_LEN, MAGIC, MAX_RECORD_LEN};
+use super::mars_core::names::{HostName, LogName, ResourceName};
+use super::mars_core::tree::ReplayValue;
+use super::tree;
+use core::fmt;
+use kernel::prelude::*;
+
+/// Bytes read per step: room for the largest record plus more.
+const WINDOW: usize = MAX_RECORD_LEN + (1 << 20);
+
+/// What replay did.
+pub(crate) struct Replayed {
+    /// The last log seen and the offset of its end (after truncation of a
+    /// torn tail), if there was any log.
+    pub(crate) last: Option<(LogName, u64)>,
+    /// Records applied.
+    pub(crate) records: u64,
+    /// Torn tail dropped, if any: (log, offset).
+    pub(crate) truncated: Option<(LogName, u64)>,
+}
+
+/// Why replay stopped.
+pub(crate) enum ReplayError {
+    /// An I/O error (reading a log, writing the data device).
+    Io(Error),
+    /// A record that must be intact is not.
+    Corrupt {
+        /// The log.
+        log: LogName,
+        /// Offset of the bad record.
+        offset: u64,
+        /// What is wrong.
+        kind: CorruptionKind,
+    },
+    /// A record addresses bytes past the end of the device.
+    BeyondDevice {
+        /// The log.
+        log: LogName,
+        /// Offset of the record.
+        offset: u64,
+    },
+    /// The replay position lies past the end of its log.
+    BadPosition {
+        /// The log.
+        log: LogName,
+        /// The recorded position.
+        pos: u64,
+    },
+}
+
+impl From<Error> for ReplayError {
+    fn from(e: Error) -> Self {
+        ReplayError::Io(e)
+    }
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::Io(e) => write!(f, "I/O error {} during replay", e.to_errno()),
+            ReplayError::Corrupt { log, offset, kind } => {
+                write!(f, "{} corrupt at offset {}: {}", log, offset, kind)
+            }
+            ReplayError::BeyondDevice { log, offset } => {
+                write!(f, "{} record at offset {} lies beyond the device end", log, offset)
+            }
+            ReplayError::BadPosition { log, pos } => {
+                write!(f, "replay position {} lies beyond the end of {}", pos, log)
+            }
+        }
+    }
+}
+
+/// Numbers of this host's logs of `res`, ascending.
+pub(crate) fn list_logs(res: &ResourceName, host: &HostName) -> Result<KVec<u32>> {
+    let mut numbers = KVec::new();
+    tree::for_each_name(&tree::resource_dir(res)?, |name| {
+        if let Ok(log) = LogName::parse(name) {
+            if log.host == *host {
+                numbers.push(log.number, GFP_KERNEL)?;
+            }
+        }
+        Ok(())
+    })?;
+    numbers.sort_unstable();
+    Ok(numbers)
+}
+
+/// Fills `buf` from `file` at `pos` as far as the file goes; returns bytes.
+fn fill(file: &File, buf: &mut [u8], pos: u64) -> Result<usize> {
+    let mut done = 0usize;
+    while let Some(rest) = buf.get_mut(done..).filter(|r| !r.is_empty()) {
+        let n = file.read_at(rest, pos.checked_add(done as u64).ok_or(EINVAL)?)?;
+        if n == 0 {
+            break;
+        }
+        done = done.checked_add(n).ok_or(EINVAL)?;
+    }
+    Ok(done)
+}
+
+/// The sequence number of the record at `pos`, or 1 at the start of a log.
+fn seq_at(file: &File, pos: u64) -> Result<u64> {
+    if pos == 0 {
+        return Ok(1);
+    }
+    let mut head = [0u8; HEADER_LEN];
+    let n = fill(file, &mut head, pos)?;
+    let head = head.get(..n).unwrap_or(&[]);
+    match (super::mars_core::bytes::le_u32(head, 0), le_u64(head, 16)) {
+        (Some(MAGIC), Some(seq)) => Ok(seq),
+        _ => Ok(1),
+    }
+}
+
+/// Replays this host's logs of `res` onto `bdev` from `from` (the
+/// `replay-HOST` position; `None`: from the first log) to the end.
+pub(crate) fn replay(
+    res: &ResourceName,
+    host: &HostName,
+    from: Option<ReplayValue>,
+    bdev: &Bdev,
+    dev_size: u64,
+) -> core::result::Result<Replayed, ReplayError> {
+    let logs = list_logs(res, host)?;
+    let mut window = VVec::<u8>::from_elem(0u8, WINDOW, GFP_KERNEL).map_err(|_| ENOMEM)?;
+    let mut out = Replayed {
+        last: None,
+        records: 0,
+        truncated: None,
+    };
+    let last_number = logs.last().copied();
+    for &number in logs.iter() {
+        let name = LogName { number, host: *host };
+        let start = match from {
+            Some(r) if r.log.host == *host && number < r.log.number => continue,
+            Some(r) if r.log.host == *host && number == r.log.number => r.pos,
+            _ => 0,
+        };
+        let file = File::open_rw(&log_path(res, &name)?)?;
+        let size = file.size();
+        if start > size {
+            return Err(ReplayError::BadPosition { log: name, pos: start });
+        }
+        let is_last = Some(number) == last_number;
+        let end = replay_one(&file, name, start, size, is_last, bdev, dev_size, &mut window, &mut out)?;
+        out.last = Some((name, end));
+    }
+    bdev.file().sync()?;
+    Ok(out)
+}
+
+/// Replays one log from `start`; returns the offset where it ends.
+#[allow(clippy::too_many_arguments)]
+fn replay_one(
+    file: &File,
+    name: LogName,
+    start: u64,
+    size: u64,
+    is_last: bool,
+    bdev: &Bdev,
+    dev_size: u64,
+    window: &mut VVec<u8>,
+    out: &mut Replayed,
+) -> core::result::Result<u64, ReplayError> {
+    let mut pos = start;
+    let mut expected = seq_at(file, start)?;
+    loop {
+        let filled = fill(file, window, pos)?;
+        let at_eof = pos.saturating_add(filled as u64) >= size;
+        let win = window.get(..filled).unwrap_or(&[]);
+        let mut scanner = Scanner::new(win, pos, expected, at_eof, &KernelCrc32c);
+        for rec in scanner.by_ref() {
+            if rec.header.kind != Kind::Write {
+                continue;
+            }
+            let end = rec.header.offset.checked_add(rec.header.len);
+            if end.is_none_or(|e| e > dev_size) {
+                return Err(ReplayError::BeyondDevice { log: name, offset: rec.offset });
+            }
+            bdev.file().write_all_at(rec.payload, rec.header.offset)?;
+            out.records = out.records.saturating_add(1);
+        }
+        expected = scanner.expected_seq();
+        let torn = |offset: u64, kind| -> core::result::Result<u64, ReplayError> {
+            if !is_last {
+                // Logs before the last were synced before the next began.
+                return Err(ReplayError::Corrupt { log: name, offset, kind });
+            }
+            file.truncate(offset)?;
+            file.sync()?;
+            Ok(offset)
+        };
+        match scanner.verdict() {
+            Some(Verdict::CleanEnd { offset }) => return Ok(offset),
+            Some(Verdict::NeedMore { offset }) => {
+                if offset == pos && filled == 0 {
+                    return Err(ReplayError::Io(EIO));
+                }
+                pos = offset;
+            }
+            Some(Verdict::IncompleteTail { offset, kind }) => {
+                let end = torn(offset, kind)?;
+                out.truncated = Some((name, offset));
+                return Ok(end);
+            }
+            Some(Verdict::Corruption { offset, kind }) => {
+                return Err(ReplayError::Corrupt { log: name, offset, kind })
+            }
+            Some(Verdict::Unverified { offset, kind, search_from }) => {
+                // Search the rest of the log for a record proving the bad
+                // one had been durable.
+                let mut base = search_from;
+                loop {
+                    let filled = fill(file, window, base)?;
+                    let win = window.get(..filled).unwrap_or(&[]);
+                    match find_proof(&KernelCrc32c, win, base, offset, expected) {
+                        Proof::Found { .. } => {
+                            return Err(ReplayError::Corrupt { log: name, offset, kind })
+                        }
+                        Proof::NotFound { next } => {
+                            if base.saturating_add(filled as u64) >= size || next <= base {
+                                let end = torn(offset, kind)?;
+                                out.truncated = Some((name, offset));
+                                return Ok(end);
+                            }
+                            base = next;
+                        }
+                    }
+                }
+            }
+            None => return Err(ReplayError::Io(EIO)),
+        }
+    }
+}

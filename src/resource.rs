@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! One resource on this host: its wanted state as read from the tree, and
+//! the transitions between down, attached (data device open, logs
+//! replayed) and primary (`/dev/mars/RES` served through the log).
+
+use super::engine::{Engine, IoWorker, Writeback};
+use super::ffi::{fpath, Bdev, Disk, Path, Thread};
+use super::logfile::LogWriter;
+use super::mars_core::names::{DeviceName, HostName, ResourceName};
+use super::mars_core::tree::{
+    parse_size, parse_switch, parse_u64, DataPath, PrimaryValue, ReplayValue,
+};
+use super::replay;
+use super::tree;
+use core::fmt::Write;
+use kernel::prelude::*;
+use kernel::sync::atomic::Relaxed;
+use kernel::sync::atomic::Atomic;
+use kernel::sync::Arc;
+
+/// Memory that not-yet-written-back records of one resource may hold.
+const MEM_LIMIT: u64 = 64 << 20;
+
+/// Source of unique disk names (`marsN` in /sys/block).
+static DISK_SEQ: Atomic<u32> = Atomic::new(0);
+
+/// What the tree asks of this host for one resource.
+pub(crate) struct Wanted {
+    /// `data-HOST`: this host is a member with this backing device.
+    pub(crate) data: Option<DataPath>,
+    /// `size` in bytes.
+    pub(crate) size: Option<u64>,
+    /// `todo-HOST/attach`.
+    pub(crate) attach: bool,
+    /// `primary` names this host.
+    pub(crate) primary_here: bool,
+    /// `device-HOST` (default: the resource name).
+    pub(crate) device: Option<DeviceName>,
+    /// `todo-HOST/log-rotate`.
+    pub(crate) rotate_to: u32,
+}
+
+impl Wanted {
+    /// Reads the wanted state of `res` for `host`. Unreadable or invalid
+    /// links count as absent (marsadm validates what it writes).
+    pub(crate) fn read(res: &ResourceName, host: &HostName) -> Result<Self> {
+        let h = host.as_str();
+        let link = |name: core::fmt::Arguments<'_>| -> Result<Option<tree::Value>> {
+            tree::read(&tree::resource_entry(res, name)?)
+        };
+        let data = link(format_args!("data-{}", h))?.and_then(|v| DataPath::new(v.as_str()).ok());
+        let size = link(format_args!("size"))?.and_then(|v| parse_size(v.as_str()).ok());
+        let attach = link(format_args!("todo-{}/attach", h))?
+            .and_then(|v| parse_switch(v.as_str()).ok())
+            .unwrap_or(false);
+        let primary_here = matches!(
+            link(format_args!("primary"))?.and_then(|v| PrimaryValue::parse(v.as_str()).ok()),
+            Some(PrimaryValue::Host(p)) if p == *host
+        );
+        let device = link(format_args!("device-{}", h))?
+            .and_then(|v| super::mars_core::tree::parse_device(v.as_str()).ok());
+        let rotate_to = link(format_args!("todo-{}/log-rotate", h))?
+            .and_then(|v| parse_u64(v.as_str()).ok())
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0);
+        Ok(Wanted {
+            data,
+            size,
+            attach,
+            primary_here,
+            device,
+            rotate_to,
+        })
+    }
+}
+
+/// A short message for `actual-HOST/error` and dmesg.
+pub(crate) struct Message {
+    buf: [u8; 200],
+    len: usize,
+}
+
+impl Message {
+    /// Formats a message (truncated to fit).
+    pub(crate) fn new(args: core::fmt::Arguments<'_>) -> Self {
+        let mut m = Message { buf: [0; 200], len: 0 };
+        let _ = m.write_fmt(args);
+        m
+    }
+
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(self.buf.get(..self.len).unwrap_or(&[])).unwrap_or("")
+    }
+}
+
+impl core::fmt::Write for Message {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        for c in s.chars() {
+            // Keep link values one plain line.
+            let c = if c.is_control() { ' ' } else { c };
+            let mut tmp = [0u8; 4];
+            let bytes = c.encode_utf8(&mut tmp).as_bytes();
+            let end = self.len.saturating_add(bytes.len());
+            match self.buf.get_mut(self.len..end) {
+                Some(dst) => dst.copy_from_slice(bytes),
+                None => return Ok(()),
+            }
+            self.len = end;
+        }
+        Ok(())
+    }
+}
+
+/// A running primary: the engine and its threads.
+struct Primary {
+    engine: Arc<Engine>,
+    disk: Arc<Disk>,
+    io_main: Arc<IoWorker>,
+    io: Option<Thread>,
+    wb: Option<Thread>,
+}
+
+/// The data device, open and replayed.
+struct Attached {
+    bdev: Arc<Bdev>,
+    size: u64,
+    block_size: u32,
+    primary: Option<Primary>,
+}
+
+/// One resource known to this host.
+pub(crate) struct Resource {
+    /// The resource's name.
+    pub(crate) name: ResourceName,
+    host: HostName,
+    /// Unique address identifying our exclusive claim on the data device.
+    holder: KBox<u8>,
+    attached: Option<Attached>,
+    /// Why the resource could not reach its wanted state; cleared when the
+    /// operator takes it down.
+    pub(crate) error: Option<Message>,
+    /// Set when it went down for an error: wait for the operator.
+    blocked: bool,
+}
+
+impl Resource {
+    /// A resource that is down.
+    pub(crate) fn new(name: ResourceName, host: HostName) -> Result<Self> {
+        Ok(Resource {
+            name,
+            host,
+            holder: KBox::new(0u8, GFP_KERNEL)?,
+            attached: None,
+            error: None,
+            blocked: false,
+        })
+    }
+
+    /// Records an error: dmesg, `actual-HOST/error`, and no retries until
+    /// the operator takes the resource down.
+    fn fail(&mut self, msg: Message) {
+        pr_err!("{}: {}\n", self.name.as_str(), msg.as_str());
+        self.error = Some(msg);
+        self.blocked = true;
+    }
+
+    /// Opens the data device and replays the logs onto it.
+    fn attach(&mut self, wanted: &Wanted) -> core::result::Result<(), Message> {
+        let Some(data) = wanted.data.as_ref() else {
+            return Err(Message::new(format_args!("no data-{} link", self.host.as_str())));
+        };
+        let Some(size) = wanted.size else {
+            return Err(Message::new(format_args!("no valid size link")));
+        };
+        let p = fpath!("{}", data.as_str()).map_err(|_| Message::new(format_args!("bad data path")))?;
+        let holder: *const u8 = &*self.holder;
+        let bdev = Bdev::open(&p, holder.cast()).map_err(|e| {
+            Message::new(format_args!(
+                "cannot open data device {}: {}",
+                data.as_str(),
+                errno_words(e)
+            ))
+        })?;
+        if bdev.size() < size {
+            return Err(Message::new(format_args!(
+                "data device {} has {} bytes, the resource needs {}",
+                data.as_str(),
+                bdev.size(),
+                size
+            )));
+        }
+        let from = tree::resource_entry(&self.name, format_args!("replay-{}", self.host.as_str()))
+            .and_then(|l| tree::read(&l))
+            .ok()
+            .flatten()
+            .and_then(|v| ReplayValue::parse(v.as_str()).ok());
+        match replay::replay(&self.name, &self.host, from, &bdev, size) {
+            Ok(done) => {
+                if let Some((log, off)) = done.truncated {
+                    pr_warn!(
+                        "{}: dropped the incomplete record at the end of {} (offset {}): normal after a crash\n",
+                        self.name.as_str(),
+                        log,
+                        off
+                    );
+                }
+                if done.records > 0 {
+                    pr_info!("{}: recovery replayed {} records\n", self.name.as_str(), done.records);
+                }
+                if let Some((log, end)) = done.last {
+                    let value = ReplayValue { log, pos: end, len: end };
+                    let r = tree::resource_entry(&self.name, format_args!("replay-{}", self.host.as_str()))
+                        .and_then(|l| fpath!("{}", value).and_then(|v| tree::write(&l, v.as_str())));
+                    if r.is_err() {
+                        return Err(Message::new(format_args!("cannot write replay-{}", self.host.as_str())));
+                    }
+                }
+            }
+            Err(e) => {
+                return Err(Message::new(format_args!("recovery failed: {}; the resource stays down", e)));
+            }
+        }
+        let block_size = bdev.block_size();
+        self.attached = Some(Attached {
+            bdev: Arc::new(bdev, GFP_KERNEL).map_err(|_| Message::new(format_args!("out of memory")))?,
+            size,
+            block_size,
+            primary: None,
+        });
+        pr_info!("{}: attached {} ({} bytes)\n", self.name.as_str(), data.as_str(), size);
+        Ok(())
+    }
+
+    /// Starts the primary data path: a new log, the threads, the device.
+    fn start_primary(&mut self, wanted: &Wanted) -> Result {
+        let name = self.name;
+        let host = self.host;
+        let Some(att) = self.attached.as_mut() else {
+            return Err(EINVAL);
+        };
+        let logs = replay::list_logs(&name, &host)?;
+        let number = logs.last().copied().unwrap_or(0).checked_add(1).ok_or(EOVERFLOW)?;
+        let log = LogWriter::create(&name, host, number)?;
+        let engine = Engine::new(name, host, att.bdev.clone(), att.size, MEM_LIMIT, number)?;
+        engine.rotate_to.store(wanted.rotate_to, Relaxed);
+        let seq = DISK_SEQ.fetch_add(1, Relaxed);
+        let node_name = wanted.device.as_ref().map(|d| d.as_str()).unwrap_or(name.as_str());
+        let disk = Arc::new(
+            Disk::new(&fpath!("mars{}", seq)?, &fpath!("mars/{}", node_name)?, att.size, att.block_size)?,
+            GFP_KERNEL,
+        )?;
+        let io_main = IoWorker::new(engine.clone(), disk.clone(), log)?;
+        let io = Thread::spawn(io_main.clone(), &fpath!("mars_io/{}", name.as_str())?)?;
+        let wb = Thread::spawn(Writeback::new(engine.clone())?, &fpath!("mars_wb/{}", name.as_str())?)?;
+        let mut primary = Primary {
+            engine,
+            disk,
+            io_main,
+            io: Some(io),
+            wb: Some(wb),
+        };
+        if let Err(e) = primary.disk.add() {
+            stop_primary_threads(&mut primary, &name);
+            return Err(e);
+        }
+        pr_info!("{}: primary: /dev/mars/{} is up, logging to log {}\n", name.as_str(), node_name, number);
+        att.primary = Some(primary);
+        Ok(())
+    }
+
+    /// Stops the primary data path unless the device is open.
+    fn stop_primary(&mut self) -> core::result::Result<(), u32> {
+        let name = self.name;
+        let Some(att) = self.attached.as_mut() else {
+            return Ok(());
+        };
+        let Some(p) = att.primary.as_mut() else {
+            return Ok(());
+        };
+        let opens = p.disk.open_count();
+        if opens > 0 {
+            return Err(opens);
+        }
+        stop_primary_threads(p, &name);
+        att.primary = None;
+        pr_info!("{}: no longer primary\n", name.as_str());
+        Ok(())
+    }
+
+    /// Closes the data device.
+    fn detach(&mut self) {
+        if let Some(att) = self.attached.as_ref() {
+            if att.primary.is_none() {
+                self.attached = None;
+                pr_info!("{}: detached\n", self.name.as_str());
+            }
+        }
+    }
+
+    /// Moves towards `wanted` (`None`: the resource is gone from the tree).
+    pub(crate) fn converge(&mut self, wanted: Option<&Wanted>, space_low: bool) {
+        let want_attached = wanted.is_some_and(|w| w.data.is_some() && w.attach);
+        let want_primary = want_attached && wanted.is_some_and(|w| w.primary_here);
+        if !want_attached {
+            // Going down clears a previous error: the operator may retry.
+            self.blocked = false;
+        }
+        if want_primary && !self.blocked {
+            if let Some(w) = wanted {
+                if self.attached.is_none() {
+                    if let Err(msg) = self.attach(w) {
+                        self.fail(msg);
+                        return;
+                    }
+                }
+                if !self.is_primary() {
+                    if let Err(e) = self.start_primary(w) {
+                        let msg = Message::new(format_args!("cannot start the device: {}", errno_words(e)));
+                        self.fail(msg);
+                        return;
+                    }
+                    self.error = None;
+                }
+            }
+        } else if want_attached && !self.blocked && self.attached.is_none() {
+            if let Some(w) = wanted {
+                match self.attach(w) {
+                    Ok(()) => self.error = None,
+                    Err(msg) => self.fail(msg),
+                }
+            }
+        }
+        if !want_primary && self.is_primary() {
+            match self.stop_primary() {
+                Ok(()) => {
+                    if !self.blocked {
+                        self.error = None;
+                    }
+                }
+                Err(opens) => {
+                    self.error = Some(Message::new(format_args!(
+                        "/dev/mars/{} is in use (open count {}): close it first",
+                        self.name.as_str(),
+                        opens
+                    )));
+                }
+            }
+        }
+        if !want_attached && !self.is_primary() {
+            self.detach();
+            if self.error.as_ref().is_some_and(|_| !self.blocked) {
+                self.error = None;
+            }
+        }
+        if let Some(p) = self.attached.as_ref().and_then(|a| a.primary.as_ref()) {
+            if let Some(w) = wanted {
+                p.engine.rotate_to.store(w.rotate_to, Relaxed);
+            }
+            p.engine.space_low.store(space_low, Relaxed);
+        }
+    }
+
+    /// Whether /dev/mars/RES is up here.
+    pub(crate) fn is_primary(&self) -> bool {
+        self.attached.as_ref().is_some_and(|a| a.primary.is_some())
+    }
+
+    /// Whether the resource is down and may be forgotten.
+    pub(crate) fn is_down(&self) -> bool {
+        self.attached.is_none()
+    }
+
+    /// Writes `actual-HOST/*` for this resource.
+    pub(crate) fn report(&self) -> Result {
+        let dir = tree::actual_dir(&self.name, &self.host)?;
+        match tree::ensure_dir(&dir) {
+            // The resource directory is gone: nothing to report into.
+            Err(e) if e == ENOENT => return Ok(()),
+            r => r?,
+        }
+        let engine = self.attached.as_ref().and_then(|a| a.primary.as_ref()).map(|p| &p.engine);
+        let opens = self
+            .attached
+            .as_ref()
+            .and_then(|a| a.primary.as_ref())
+            .map(|p| p.disk.open_count())
+            .unwrap_or(0);
+        let emergency = engine.is_some_and(|e| e.emergency.load(Relaxed));
+        let failed = engine.is_some_and(|e| e.failed.load(Relaxed));
+        let state = if self.error.is_some() && self.blocked || failed {
+            "Error"
+        } else if emergency {
+            "Emergency"
+        } else if self.attached.is_some() {
+            "Up"
+        } else {
+            "Down"
+        };
+        let set = |name: &str, value: &str| -> Result { tree::update(&fpath!("{}/{}", dir, name)?, value) };
+        set("is-attached", if self.attached.is_some() { "1" } else { "0" })?;
+        set("is-primary", if self.is_primary() { "1" } else { "0" })?;
+        set("is-emergency", if emergency { "1" } else { "0" })?;
+        set("open-count", fpath!("{}", opens)?.as_str())?;
+        set("state", state)?;
+        let err = match (&self.error, failed) {
+            (Some(m), _) => fpath!("{}", m.as_str())?,
+            (None, true) => fpath!("I/O error on the data path, see dmesg; take the resource down and up")?,
+            (None, false) => fpath!("(none)")?,
+        };
+        set("error", err.as_str())?;
+        if let Some(e) = engine {
+            set("log-number", fpath!("{}", e.log_number.load(Relaxed))?.as_str())?;
+            set("writeback-pending", fpath!("{}", e.pending_bytes())?.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Resource {
+    fn drop(&mut self) {
+        let name = self.name;
+        if let Some(att) = self.attached.as_mut() {
+            if let Some(p) = att.primary.as_mut() {
+                stop_primary_threads(p, &name);
+            }
+            att.primary = None;
+        }
+    }
+}
+
+/// Removes the device, stops the I/O thread, closes the log, drains
+/// writeback and stops the writeback thread, in that order.
+fn stop_primary_threads(p: &mut Primary, name: &ResourceName) {
+    // del_gendisk waits for requests in flight: the I/O thread still runs.
+    p.disk.remove();
+    p.io = None;
+    if let Some(log) = p.io_main.take_log() {
+        if let Err(e) = log.close(name) {
+            pr_err!("{}: closing the log failed: {}\n", name.as_str(), e.to_errno());
+        }
+    }
+    p.wb = None;
+    let _ = &p.engine;
+}
+
+/// A readable word for common errors.
+pub(crate) fn errno_words(e: Error) -> &'static str {
+    match e {
+        e if e == ENOENT => "no such file or device",
+        e if e == EBUSY => "device or resource busy (in use)",
+        e if e == ENOTBLK => "not a block device",
+        e if e == EACCES || e == EPERM => "permission denied",
+        e if e == ENOSPC => "no space left on /mars",
+        e if e == ENOMEM => "out of memory",
+        e if e == EEXIST => "already exists",
+        e if e == ENXIO => "no such device",
+        _ => "I/O error",
+    }
+}
+
+/// Path of `actual-HOST` for the whole host.
+pub(crate) fn host_actual_dir(host: &HostName) -> Result<Path> {
+    fpath!("{}/actual-{}", tree::ROOT, host.as_str())
+}

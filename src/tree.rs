@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The `/mars` symlink tree as the kernel reads and writes it.
+//!
+//! Names and values follow the core crate's grammar (`mars_core::names`,
+//! `mars_core::tree`); this file only moves them between the file system
+//! and memory. Every link the kernel writes carries a fresh Lamport stamp
+//! as its mtime and replaces the old link atomically (see
+//! `mars_symlink` in rust/glue_vfs.c).
+
+use super::ffi::{self, fpath, Path};
+use super::mars_core::names::{HostName, ResourceName};
+use super::mars_core::tree::TOMBSTONE;
+use kernel::prelude::*;
+
+/// Root of the tree.
+pub(crate) const ROOT: &str = "/mars";
+
+/// Longest link value the kernel reads.
+const VALUE_MAX: usize = 320;
+
+/// A link's target.
+pub(crate) struct Value {
+    buf: [u8; VALUE_MAX],
+    len: usize,
+}
+
+impl Value {
+    /// The target text.
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(self.buf.get(..self.len).unwrap_or(&[])).unwrap_or("")
+    }
+}
+
+/// Reads link `path`. A missing link and the `.deleted` tombstone both
+/// read as `None`.
+pub(crate) fn read(path: &Path) -> Result<Option<Value>> {
+    let mut v = Value {
+        buf: [0; VALUE_MAX],
+        len: 0,
+    };
+    match ffi::readlink(path, &mut v.buf) {
+        Ok((text, _, _)) => {
+            if text == TOMBSTONE {
+                return Ok(None);
+            }
+            v.len = text.len();
+            Ok(Some(v))
+        }
+        Err(e) if e == ENOENT => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes link `path` -> `value` with a fresh Lamport stamp.
+pub(crate) fn write(path: &Path, value: &str) -> Result {
+    let ns = ffi::lamport_tick();
+    let target = fpath!("{}", value)?;
+    ffi::symlink(path, &target, ns / 1_000_000_000, (ns % 1_000_000_000) as u32)
+}
+
+/// Writes link `path` -> `value` unless it already has that value, so
+/// reported state does not churn the Lamport clock.
+pub(crate) fn update(path: &Path, value: &str) -> Result {
+    match read(path)? {
+        Some(v) if v.as_str() == value => Ok(()),
+        _ => write(path, value),
+    }
+}
+
+/// Creates directory `path` unless it exists.
+pub(crate) fn ensure_dir(path: &Path) -> Result {
+    match ffi::mkdir(path) {
+        Err(e) if e == EEXIST => Ok(()),
+        r => r,
+    }
+}
+
+/// `/mars/resource-RES`.
+pub(crate) fn resource_dir(res: &ResourceName) -> Result<Path> {
+    fpath!("{}/resource-{}", ROOT, res.as_str())
+}
+
+/// `/mars/resource-RES/NAME`.
+pub(crate) fn resource_entry(res: &ResourceName, name: fmt::Arguments<'_>) -> Result<Path> {
+    fpath!("{}/resource-{}/{}", ROOT, res.as_str(), name)
+}
+
+/// `/mars/resource-RES/actual-HOST`.
+pub(crate) fn actual_dir(res: &ResourceName, host: &HostName) -> Result<Path> {
+    fpath!("{}/resource-{}/actual-{}", ROOT, res.as_str(), host.as_str())
+}
+
+use core::fmt;
+
+/// Calls `f` with each name in directory `path` (without `.` and `..`).
+pub(crate) fn for_each_name(path: &Path, mut f: impl FnMut(&str) -> Result) -> Result {
+    let mut buf = KVVec::<u8>::from_elem(0u8, 64 * 1024, GFP_KERNEL)?;
+    let names = ffi::readdir(path, &mut buf)?;
+    for name in names.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        if let Ok(name) = core::str::from_utf8(name) {
+            f(name)?;
+        }
+    }
+    Ok(())
+}

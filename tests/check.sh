@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# `make check`: every test layer of MARS, counted together.
+#
+#   1. host: cargo tests of the core crate and marsadm, clippy, a short fuzz
+#      run of every fuzz target;
+#   2. build: the test kernel (cached), mars.ko without warnings, marsadm;
+#   3. KUnit: the module's suites inside a guest, one result per test;
+#   4. VM scenarios: tests/scenarios/*.sh (MARS_SCENARIOS=glob to select).
+#
+# Every result is a line "PASS name" or "FAIL name"; the last line is
+# "N passed, N failed". Exit status is non-zero if anything failed.
+# Usage: tests/check.sh [--host-only]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+out=tests/results
+mkdir -p "$out"
+log=$out/check.log
+: >"$log"
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+host_only=0
+[ "${1:-}" = --host-only ] && host_only=1
+passed=0
+failed=0
+failures=()
+
+record() { # record PASS|FAIL name [detail]
+	echo "$1 $2${3:+ $3}"
+	echo "$1 $2${3:+ $3}" >>"$log"
+	if [ "$1" = PASS ]; then
+		passed=$((passed + 1))
+	elif [ "$1" = FAIL ]; then
+		failed=$((failed + 1))
+		failures+=("$2")
+	fi
+}
+section() { printf '\n== %s\n' "$*"; }
+# step NAME CMD...: run CMD with output to the log; one result.
+step() {
+	local name=$1
+	shift
+	echo "## $name: $*" >>"$log"
+	if "$@" >>"$log" 2>&1; then record PASS "$name"; else record FAIL "$name" "(see $log)"; return 1; fi
+}
+finish() {
+	echo
+	if [ ${#failures[@]} -gt 0 ]; then
+		echo "failed: ${failures[*]}"
+	fi
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+start=$(date +%s)
+
+section "host: cargo tests"
+echo "## cargo test" >>"$log"
+cargo test --workspace --locked 2>&1 | tee -a "$log" >"$out/cargo-test.txt"
+cargo_rc=${PIPESTATUS[0]}
+# Each test binary ends with "test result: ok. N passed; M failed; ...".
+read -r cp cf < <(awk '/^test result:/ { p += $4; f += $6 } END { print p+0, f+0 }' "$out/cargo-test.txt")
+passed=$((passed + cp))
+failed=$((failed + cf))
+echo "cargo: $cp passed, $cf failed"
+if [ "$cargo_rc" != 0 ] && [ "$cf" = 0 ]; then
+	record FAIL host/cargo-test "(build or run error, see $log)"
+fi
+step host/clippy cargo clippy --workspace --all-targets --locked -- -D warnings
+
+section "host: fuzz (${FUZZ_SECONDS}s per target)"
+if [ -x tools/fuzz.sh ]; then
+	tools/fuzz.sh "$FUZZ_SECONDS" 2>>"$log" | tee -a "$log" | grep -E '^(PASS|FAIL) ' >"$out/fuzz.txt"
+	while read -r verdict name rest; do record "$verdict" "$name" "$rest"; done <"$out/fuzz.txt"
+	[ -s "$out/fuzz.txt" ] || record FAIL host/fuzz "(no fuzz results, see $log)"
+fi
+
+[ $host_only = 1 ] && finish
+
+section "build"
+if ! step build/kernel tools/build-kernel.sh; then finish; fi
+kdir=$(tools/build-kernel.sh --print-kdir)
+echo "## make module" >>"$log"
+if make -s module KDIR="$kdir" >"$out/module-build.txt" 2>&1; then
+	cat "$out/module-build.txt" >>"$log"
+	if grep -qiE 'warning|error' "$out/module-build.txt"; then
+		record FAIL build/module-no-warnings "$(grep -m1 -iE 'warning|error' "$out/module-build.txt")"
+	else
+		record PASS build/module-no-warnings
+	fi
+else
+	cat "$out/module-build.txt" >>"$log"
+	record FAIL build/module "(see $out/module-build.txt)"
+	finish
+fi
+step build/marsadm cargo build --release --locked -p marsadm || finish
+export KERNEL_IMAGE=$kdir/arch/x86/boot/bzImage
+export INITRAMFS=$repo/$out/initramfs.cpio.gz
+step build/initramfs tests/vm/build-initramfs.sh "$INITRAMFS" || finish
+
+section "KUnit (in a guest)"
+tests/vm/run-scenario.sh tests/vm/kunit-scenario.sh >"$out/kunit-run.txt" 2>>"$log"
+kunit_run_rc=$?
+while read -r verdict name rest; do record "$verdict" "$name" "$rest"; done \
+	< <(tests/vm/parse-ktap.sh "$out"/kunit-scenario/kunit-*.ktap)
+if [ $kunit_run_rc != 0 ]; then
+	record FAIL kunit/guest "$(cat "$out/kunit-run.txt")"
+fi
+
+section "VM scenarios"
+for s in tests/scenarios/${MARS_SCENARIOS:-*}.sh; do
+	[ -e "$s" ] || continue
+	line=$(tests/vm/run-scenario.sh "$s" 2>>"$log")
+	read -r verdict name rest <<<"$line"
+	record "$verdict" "vm/$name" "$rest"
+done
+
+echo
+echo "check took $(( $(date +%s) - start ))s; logs in $out/"
+finish

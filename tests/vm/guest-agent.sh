@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Command agent inside a test guest (started by tests/vm/guest-init).
+#
+# The host drops numbered scripts into the guest's control share (/ctl, a
+# virtio-9p mount of tests/results/SCENARIO/gK/ctl): cmd-ID.sh runs in the
+# foreground, its output goes to out-ID and its exit status to rc-ID (written
+# last, atomically by rename). With a file bg-ID beside it the script is
+# started detached instead and rc-ID says "started". Scripts run one at a
+# time, in ID order. /ctl/env.sh (disk names, network) is sourced first.
+cd /ctl || exit 1
+[ -f /ctl/net.sh ] && bash /ctl/net.sh >/ctl/net.out 2>&1
+echo "agent ready on $(hostname), kernel $(uname -r)" >/ctl/ready
+while :; do
+	for f in cmd-*.sh; do
+		[ -e "$f" ] || break
+		id=${f#cmd-}
+		id=${id%.sh}
+		mv "$f" "run-$id.sh"
+		if [ -e "bg-$id" ]; then
+			setsid bash -c 'source /ctl/env.sh 2>/dev/null; exec bash "$0"' \
+				"/ctl/run-$id.sh" >"out-$id" 2>&1 </dev/null &
+			echo started >"rc-$id.tmp"
+		else
+			bash -c 'source /ctl/env.sh 2>/dev/null; exec bash "$0"' \
+				"/ctl/run-$id.sh" >"out-$id" 2>&1 </dev/null
+			echo $? >"rc-$id.tmp"
+		fi
+		mv "rc-$id.tmp" "rc-$id"
+	done
+	sleep 0.05
+done

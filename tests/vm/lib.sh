@@ -1,0 +1,226 @@
+# shellcheck shell=bash
+# Helpers for VM scenarios, sourced by tests/vm/run-scenario.sh before a
+# scenario script. A scenario declares disks and links, boots guests, runs
+# commands on them and fails with `fail MESSAGE` or any failing `on`.
+#
+#   guest_disk K NAME SIZE   raw disk file for guest K (kept across boots);
+#                            inside the guest $DISK_NAME (upper case) names it
+#   net_link A B             a virtio-net link between guests A and B over a
+#                            unix socket; guest K is 10.0.0.K on every link
+#   guest_boot K             boot guest K (default 1 GiB, 1 vCPU: GUEST_MEM,
+#                            GUEST_SMP override) and wait for its agent
+#   on K [-t SECS] CMD       run shell CMD on guest K, print its output,
+#                            return its exit status (fails the scenario on
+#                            timeout)
+#   on_bg K CMD              start CMD detached on guest K
+#   guest_kill K             power cut: kill QEMU, no clean shutdown
+#   guest_shutdown K         sync and power off cleanly
+#   fail MESSAGE             fail the scenario
+#
+# Inside a guest: /repo is this work tree (read-only), /ctl the control
+# share (results/SCENARIO/gK/ctl on the host, writable), /mars an empty
+# directory on the tmpfs root, $MARSADM the marsadm binary, $MARS_KO the
+# module.
+
+: "${RESULTS:?RESULTS must be set by run-scenario.sh}"
+: "${KERNEL_IMAGE:?}" "${INITRAMFS:?}" "${REPO:?}"
+
+GUEST_MEM=${GUEST_MEM:-1024}
+GUEST_SMP=${GUEST_SMP:-1}
+declare -A _disks _links _seq _pid
+_runid=$$
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+fail() {
+	log "FAIL: $*"
+	echo "$*" >>"$RESULTS/failure"
+	exit 1
+}
+
+_gdir() { echo "$RESULTS/g$1"; }
+
+guest_disk() {
+	local k=$1 name=$2 size=$3 d
+	d=$(_gdir "$k")
+	mkdir -p "$d"
+	[ -e "$d/$name.img" ] || truncate -s "$size" "$d/$name.img"
+	_disks[$k]="${_disks[$k]:-} $name"
+}
+
+net_link() {
+	local a=$1 b=$2
+	[ "$a" -lt "$b" ] || { local t=$a; a=$b; b=$t; }
+	_links["$a-$b"]=1
+}
+
+# MAC of guest K's NIC on the link to guest J.
+_mac() { printf '52:54:00:4d:%02x:%02x' "$1" "$2"; }
+
+_write_guest_env() {
+	local k=$1 ctl=$2 i=0 name letters=abcdefghijklmnop
+	{
+		echo "export MARS_HOST=g$k GUEST=$k"
+		echo "export MARSADM=/repo/target/release/marsadm MARS_KO=/repo/mars.ko"
+		echo "export PATH=/repo/target/release:\$PATH"
+		for name in ${_disks[$k]:-}; do
+			echo "export DISK_${name^^}=/dev/vd${letters:$i:1}"
+			i=$((i + 1))
+		done
+	} >"$ctl/env.sh"
+	{
+		echo "set -e"
+		local l a b peer
+		for l in "${!_links[@]}"; do
+			a=${l%-*} b=${l#*-}
+			if [ "$a" = "$k" ]; then peer=$b
+			elif [ "$b" = "$k" ]; then peer=$a
+			else continue; fi
+			echo "dev=\$(grep -l '$(_mac "$k" "$peer")' /sys/class/net/*/address | cut -d/ -f5)"
+			echo "ip link set \$dev up"
+			echo "ip addr add 10.0.0.$k/32 dev \$dev"
+			echo "ip route add 10.0.0.$peer/32 dev \$dev"
+		done
+	} >"$ctl/net.sh"
+}
+
+guest_boot() {
+	local k=$1 d ctl boot args=() name l a b peer
+	d=$(_gdir "$k")
+	ctl=$d/ctl
+	mkdir -p "$ctl"
+	rm -f "$ctl/ready"
+	_write_guest_env "$k" "$ctl"
+	boot=$(($(ls "$d"/console-*.log 2>/dev/null | wc -l) + 1))
+	args+=(-accel tcg -cpu max -m "$GUEST_MEM" -smp "$GUEST_SMP")
+	args+=(-display none -monitor none -no-reboot -nodefaults)
+	args+=(-chardev "file,id=con,path=$d/console-$boot.log" -serial chardev:con)
+	args+=(-kernel "$KERNEL_IMAGE" -initrd "$INITRAMFS")
+	args+=(-append "console=ttyS0 panic=-1 marshost=g$k marsrepo=$REPO")
+	args+=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
+	args+=(-virtfs "local,path=$ctl,mount_tag=ctl,security_model=none,multidevs=remap")
+	for name in ${_disks[$k]:-}; do
+		args+=(-drive "file=$d/$name.img,format=raw,if=none,id=d-$name,cache=unsafe")
+		args+=(-device "virtio-blk-pci,drive=d-$name,serial=$name")
+	done
+	for l in "${!_links[@]}"; do
+		a=${l%-*} b=${l#*-}
+		if [ "$a" = "$k" ]; then
+			peer=$b
+			args+=(-netdev "stream,id=n$peer,server=on,addr.type=unix,addr.path=mars-$_runid-$l,addr.abstract=on")
+		elif [ "$b" = "$k" ]; then
+			peer=$a
+			args+=(-netdev "stream,id=n$peer,server=off,reconnect-ms=200,addr.type=unix,addr.path=mars-$_runid-$l,addr.abstract=on")
+		else
+			continue
+		fi
+		args+=(-device "virtio-net-pci,netdev=n$peer,mac=$(_mac "$k" "$peer")")
+	done
+	qemu-system-x86_64 "${args[@]}" >>"$d/qemu.log" 2>&1 &
+	_pid[$k]=$!
+	echo "${_pid[$k]}" >"$d/qemu.pid"
+	log "guest $k: booting (boot $boot, pid ${_pid[$k]})"
+	local t=0
+	while [ ! -e "$ctl/ready" ]; do
+		kill -0 "${_pid[$k]}" 2>/dev/null ||
+			fail "guest $k: QEMU exited during boot (see $d/qemu.log, $d/console-$boot.log)"
+		sleep 0.2
+		t=$((t + 1))
+		[ $t -lt 900 ] || fail "guest $k: no agent after 180 s"
+	done
+	log "guest $k: $(cat "$ctl/ready")"
+}
+
+_submit() {
+	local k=$1 bg=$2 cmd=$3 ctl id
+	ctl=$(_gdir "$k")/ctl
+	_seq[$k]=$((${_seq[$k]:-0} + 1))
+	id=$(printf '%06d' "${_seq[$k]}")
+	[ "$bg" = 1 ] && : >"$ctl/bg-$id"
+	printf '%s\n' "$cmd" >"$ctl/tmp-$id"
+	mv "$ctl/tmp-$id" "$ctl/cmd-$id.sh"
+	echo "$id"
+}
+
+on() {
+	local k=$1 timeout=300
+	shift
+	if [ "$1" = -t ]; then timeout=$2; shift 2; fi
+	local cmd=$* ctl id waited=0
+	ctl=$(_gdir "$k")/ctl
+	kill -0 "${_pid[$k]:-0}" 2>/dev/null || fail "guest $k is not running (for: $cmd)"
+	id=$(_submit "$k" 0 "$cmd")
+	log "g$k\$ $cmd"
+	while [ ! -e "$ctl/rc-$id" ]; do
+		sleep 0.1
+		waited=$((waited + 1))
+		if [ $waited -ge $((timeout * 10)) ]; then
+			cat "$ctl/out-$id" 2>/dev/null
+			fail "guest $k: command timed out after ${timeout}s: $cmd"
+		fi
+		if ! kill -0 "${_pid[$k]}" 2>/dev/null; then
+			cat "$ctl/out-$id" 2>/dev/null
+			fail "guest $k died during: $cmd"
+		fi
+	done
+	cat "$ctl/out-$id"
+	return "$(cat "$ctl/rc-$id")"
+}
+
+# Run CMD and fail the scenario unless it succeeds.
+must() {
+	local k=$1
+	shift
+	on "$k" "$@" || fail "guest $k: command failed: $*"
+}
+
+# Run CMD and fail the scenario unless it fails (exit status != 0).
+must_fail() {
+	local k=$1
+	shift
+	if on "$k" "$@"; then fail "guest $k: command should have failed: $*"; fi
+}
+
+on_bg() {
+	local k=$1
+	shift
+	local id
+	id=$(_submit "$k" 1 "$*")
+	log "g$k\$ $* &"
+}
+
+_wait_exit() {
+	local k=$1 n=0
+	while kill -0 "${_pid[$k]}" 2>/dev/null; do
+		sleep 0.1
+		n=$((n + 1))
+		[ $n -lt 600 ] || return 1
+	done
+	wait "${_pid[$k]}" 2>/dev/null || true
+}
+
+guest_kill() {
+	local k=$1
+	log "guest $k: power cut"
+	kill -9 "${_pid[$k]}" 2>/dev/null || true
+	_wait_exit "$k"
+	unset "_pid[$k]"
+}
+
+guest_shutdown() {
+	local k=$1
+	on_bg "$k" 'sync; reboot -f'
+	_wait_exit "$k" || { kill -9 "${_pid[$k]}"; fail "guest $k: no clean poweroff"; }
+	log "guest $k: powered off"
+	unset "_pid[$k]"
+}
+
+guest_running() { kill -0 "${_pid[$1]:-0}" 2>/dev/null; }
+
+# Kill every guest still running (called when a scenario ends).
+_kill_all_guests() {
+	local k
+	for k in "${!_pid[@]}"; do
+		kill -9 "${_pid[$k]}" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+}
