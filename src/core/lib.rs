@@ -1,0 +1,41 @@
+//! MARS core: everything that can be decided without the kernel.
+//!
+//! The transaction log record format and its scanner, the Lamport clock, the
+//! `/mars` symlink-tree grammar, the wire protocol codec and CRC-32C. This
+//! crate is pure `core` code: no allocation, no floating point, no panics on
+//! any input. The kernel module includes these files as a module tree
+//! (`#[path = "core"] pub mod mars_core { ... }`); `marsadm` uses the crate.
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::cast_possible_truncation
+    )
+)]
+
+#[cfg(test)]
+extern crate std;
+
+pub mod bytes;
+pub mod crc32c;
+pub mod lamport;
+pub mod names;
+pub mod tree;
+pub mod log;
+pub mod wire;

@@ -1,0 +1,577 @@
+//! Names in the `/mars` tree: host and resource names and every entry name.
+//!
+//! Host and resource names follow `[a-z][-a-z0-9]*`, at most
+//! [`MAX_NAME_LEN`] bytes, and must not be a reserved word. The grammar can
+//! never produce `/`, `..` or control characters, so a validated name is safe
+//! to use as a path component. Entry names are parsed into [`Entry`] and
+//! formatted back with `Display`.
+
+use core::fmt;
+
+/// Maximum length of a host, resource or device name in bytes.
+pub const MAX_NAME_LEN: usize = 63;
+
+/// Words that are not allowed as host or resource names.
+pub const RESERVED: &[&str] = &[
+    "none",
+    "all",
+    "any",
+    "full",
+    "empty",
+    "undefined",
+    "remote",
+    "local",
+    "localhost",
+];
+
+/// Number of decimal digits in a log number.
+pub const LOG_DIGITS: usize = 9;
+/// Largest log number (nine digits).
+pub const MAX_LOG_NUMBER: u32 = 999_999_999;
+/// Prefix of temporary names used for atomic link updates.
+pub const TMP_PREFIX: &str = ".tmp-";
+
+/// Why a name was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameError {
+    /// The name is empty.
+    Empty,
+    /// The name is longer than allowed.
+    TooLong,
+    /// The name contains a character outside `[-a-z0-9]` or does not start
+    /// with a letter.
+    BadChar,
+    /// The name is a reserved word.
+    Reserved,
+    /// A log number is not nine digits in `1..=999999999`.
+    BadLogNumber,
+    /// The entry name is not one the tree uses.
+    UnknownEntry,
+    /// A path has an empty component or a leading/trailing `/`.
+    BadPath,
+}
+
+impl fmt::Display for NameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NameError::Empty => "name is empty",
+            NameError::TooLong => "name is too long",
+            NameError::BadChar => "name must match [a-z][-a-z0-9]*",
+            NameError::Reserved => "name is a reserved word",
+            NameError::BadLogNumber => "log number must be 9 digits in 000000001..999999999",
+            NameError::UnknownEntry => "unknown entry name",
+            NameError::BadPath => "malformed tree path",
+        })
+    }
+}
+
+/// Checks the `[a-z][-a-z0-9]*` charset and the length, not reserved words.
+pub fn check_token(s: &str, max: usize) -> Result<(), NameError> {
+    let b = s.as_bytes();
+    let first = *b.first().ok_or(NameError::Empty)?;
+    if b.len() > max {
+        return Err(NameError::TooLong);
+    }
+    if !first.is_ascii_lowercase() {
+        return Err(NameError::BadChar);
+    }
+    if !b
+        .iter()
+        .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+    {
+        return Err(NameError::BadChar);
+    }
+    Ok(())
+}
+
+/// Validates a host/resource/device name (charset, length, reserved words).
+pub fn check_name(s: &str) -> Result<(), NameError> {
+    check_token(s, MAX_NAME_LEN)?;
+    if RESERVED.contains(&s) {
+        return Err(NameError::Reserved);
+    }
+    Ok(())
+}
+
+/// Fixed-capacity storage for a validated name (no allocation).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct NameBuf {
+    len: u8,
+    bytes: [u8; MAX_NAME_LEN],
+}
+
+impl NameBuf {
+    fn new(s: &str) -> Result<Self, NameError> {
+        check_name(s)?;
+        let mut bytes = [0u8; MAX_NAME_LEN];
+        let dst = bytes.get_mut(..s.len()).ok_or(NameError::TooLong)?;
+        dst.copy_from_slice(s.as_bytes());
+        let len = u8::try_from(s.len()).map_err(|_| NameError::TooLong)?;
+        Ok(Self { len, bytes })
+    }
+
+    fn as_str(&self) -> &str {
+        let b = self.bytes.get(..usize::from(self.len)).unwrap_or(&[]);
+        core::str::from_utf8(b).unwrap_or("")
+    }
+}
+
+macro_rules! name_type {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(NameBuf);
+
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl $name {
+            /// Validates `s` and stores it inline.
+            pub fn new(s: &str) -> Result<Self, NameError> {
+                NameBuf::new(s).map(Self)
+            }
+
+            /// The name as a string slice.
+            pub fn as_str(&self) -> &str {
+                self.0.as_str()
+            }
+        }
+
+        impl core::str::FromStr for $name {
+            type Err = NameError;
+
+            fn from_str(s: &str) -> Result<Self, NameError> {
+                Self::new(s)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), self.as_str())
+            }
+        }
+    };
+}
+
+name_type!(
+    /// A validated host name.
+    HostName
+);
+name_type!(
+    /// A validated resource name.
+    ResourceName
+);
+name_type!(
+    /// A validated device name (`/dev/mars/NAME`), same grammar as resources.
+    DeviceName
+);
+
+/// A log file identity: log number and the host that wrote it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LogName {
+    /// Log number, `1..=999999999`.
+    pub number: u32,
+    /// Origin host.
+    pub host: HostName,
+}
+
+impl LogName {
+    /// Parses `NNNNNNNNN-HOST` (after a `log-` or `version-` prefix).
+    pub fn parse_suffix(s: &str) -> Result<LogName, NameError> {
+        let (digits, rest) = s.split_at_checked(LOG_DIGITS).ok_or(NameError::BadLogNumber)?;
+        let number = parse_log_number(digits)?;
+        let host = rest.strip_prefix('-').ok_or(NameError::BadLogNumber)?;
+        Ok(LogName {
+            number,
+            host: HostName::new(host)?,
+        })
+    }
+
+    /// Parses `log-NNNNNNNNN-HOST`.
+    pub fn parse(s: &str) -> Result<LogName, NameError> {
+        Self::parse_suffix(s.strip_prefix("log-").ok_or(NameError::UnknownEntry)?)
+    }
+}
+
+impl fmt::Display for LogName {
+    /// Formats as `log-NNNNNNNNN-HOST`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "log-{:09}-{}", self.number, self.host)
+    }
+}
+
+/// Parses exactly nine digits in `1..=999999999`.
+pub fn parse_log_number(digits: &str) -> Result<u32, NameError> {
+    if digits.len() != LOG_DIGITS || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(NameError::BadLogNumber);
+    }
+    let mut n: u32 = 0;
+    for c in digits.bytes() {
+        n = n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(u32::from(c.wrapping_sub(b'0'))))
+            .ok_or(NameError::BadLogNumber)?;
+    }
+    if n == 0 || n > MAX_LOG_NUMBER {
+        return Err(NameError::BadLogNumber);
+    }
+    Ok(n)
+}
+
+/// Switches inside `todo-HOST/` (desired state, values `0`/`1`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Switch {
+    /// `attach`: use the local data device.
+    Attach,
+    /// `connect`: fetch logs from the primary.
+    Connect,
+    /// `sync`: run a full sync when needed.
+    Sync,
+    /// `allow-replay`: replay fetched logs.
+    AllowReplay,
+}
+
+impl Switch {
+    /// All switches.
+    pub const ALL: [Switch; 4] = [
+        Switch::Attach,
+        Switch::Connect,
+        Switch::Sync,
+        Switch::AllowReplay,
+    ];
+
+    /// The entry name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Switch::Attach => "attach",
+            Switch::Connect => "connect",
+            Switch::Sync => "sync",
+            Switch::AllowReplay => "allow-replay",
+        }
+    }
+
+    /// Looks up a switch by entry name.
+    pub fn from_name(s: &str) -> Option<Switch> {
+        Self::ALL.into_iter().find(|w| w.as_str() == s)
+    }
+}
+
+/// Well-known entries inside `actual-HOST/` (reported state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActualKey {
+    /// `is-attached`
+    IsAttached,
+    /// `is-copying`
+    IsCopying,
+    /// `is-replaying`
+    IsReplaying,
+    /// `is-syncing`
+    IsSyncing,
+    /// `is-primary`
+    IsPrimary,
+    /// `is-emergency`
+    IsEmergency,
+    /// `open-count`
+    OpenCount,
+    /// `state`
+    State,
+    /// `error`
+    Error,
+    /// `alive`
+    Alive,
+    /// `time`
+    Time,
+}
+
+impl ActualKey {
+    /// All known keys.
+    pub const ALL: [ActualKey; 11] = [
+        ActualKey::IsAttached,
+        ActualKey::IsCopying,
+        ActualKey::IsReplaying,
+        ActualKey::IsSyncing,
+        ActualKey::IsPrimary,
+        ActualKey::IsEmergency,
+        ActualKey::OpenCount,
+        ActualKey::State,
+        ActualKey::Error,
+        ActualKey::Alive,
+        ActualKey::Time,
+    ];
+
+    /// The entry name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ActualKey::IsAttached => "is-attached",
+            ActualKey::IsCopying => "is-copying",
+            ActualKey::IsReplaying => "is-replaying",
+            ActualKey::IsSyncing => "is-syncing",
+            ActualKey::IsPrimary => "is-primary",
+            ActualKey::IsEmergency => "is-emergency",
+            ActualKey::OpenCount => "open-count",
+            ActualKey::State => "state",
+            ActualKey::Error => "error",
+            ActualKey::Alive => "alive",
+            ActualKey::Time => "time",
+        }
+    }
+
+    /// Looks up a key by entry name.
+    pub fn from_name(s: &str) -> Option<ActualKey> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// An entry inside `actual-HOST/`: a known key or any other valid token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActualName<'a> {
+    /// A well-known key.
+    Known(ActualKey),
+    /// Another `[a-z][-a-z0-9]*` name (at most [`MAX_NAME_LEN`] bytes).
+    Other(&'a str),
+}
+
+impl<'a> ActualName<'a> {
+    /// Parses any valid name that may appear inside `actual-HOST/`.
+    pub fn parse(s: &'a str) -> Result<Self, NameError> {
+        if let Some(k) = ActualKey::from_name(s) {
+            return Ok(ActualName::Known(k));
+        }
+        check_token(s, MAX_NAME_LEN)?;
+        Ok(ActualName::Other(s))
+    }
+
+    /// The entry name.
+    pub fn as_str(&self) -> &'a str {
+        match self {
+            ActualName::Known(k) => k.as_str(),
+            ActualName::Other(s) => s,
+        }
+    }
+}
+
+/// One name in the `/mars` tree (a single path component).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Entry<'a> {
+    /// `resource-RES/` directory.
+    Resource(ResourceName),
+    /// `log-NNNNNNNNN-HOST` log file.
+    Log(LogName),
+    /// `version-NNNNNNNNN-HOST` link.
+    Version(LogName),
+    /// `replay-HOST` link.
+    Replay(HostName),
+    /// `primary` link.
+    Primary,
+    /// `data-HOST` link.
+    Data(HostName),
+    /// `device-HOST` link.
+    Device(HostName),
+    /// `size` link.
+    Size,
+    /// `todo-HOST/` directory.
+    Todo(HostName),
+    /// A switch inside `todo-HOST/`.
+    Switch(Switch),
+    /// `actual-HOST/` directory.
+    Actual(HostName),
+    /// A well-known entry inside `actual-HOST/` (unknown ones: [`ActualName`]).
+    Status(ActualKey),
+    /// `ips/` directory.
+    Ips,
+    /// `ip-HOST` link.
+    Ip(HostName),
+    /// `uuid` link.
+    Uuid,
+    /// `syncstatus-HOST` link.
+    SyncStatus(HostName),
+    /// `syncpos-HOST` link.
+    SyncPos(HostName),
+    /// `.tmp-NAME`: temporary name for an atomic update of entry `NAME`.
+    Tmp(&'a str),
+}
+
+/// Parses a single entry name. Unknown names are rejected (see
+/// [`ActualName::parse`] for the open-ended `actual-HOST/` directory).
+pub fn parse_entry_name(s: &str) -> Result<Entry<'_>, NameError> {
+    if let Some(inner) = s.strip_prefix(TMP_PREFIX) {
+        if inner.starts_with(TMP_PREFIX) {
+            return Err(NameError::BadChar);
+        }
+        // Any entry name, including open-ended names inside `actual-HOST/`.
+        if parse_entry_name(inner).is_err() {
+            ActualName::parse(inner)?;
+        }
+        return Ok(Entry::Tmp(inner));
+    }
+    match s {
+        "primary" => return Ok(Entry::Primary),
+        "size" => return Ok(Entry::Size),
+        "ips" => return Ok(Entry::Ips),
+        "uuid" => return Ok(Entry::Uuid),
+        _ => {}
+    }
+    if let Some(w) = Switch::from_name(s) {
+        return Ok(Entry::Switch(w));
+    }
+    if let Some(k) = ActualKey::from_name(s) {
+        return Ok(Entry::Status(k));
+    }
+    let (prefix, rest) = s.split_once('-').ok_or(NameError::UnknownEntry)?;
+    let host = || HostName::new(rest);
+    Ok(match prefix {
+        "resource" => Entry::Resource(ResourceName::new(rest)?),
+        "log" => Entry::Log(LogName::parse_suffix(rest)?),
+        "version" => Entry::Version(LogName::parse_suffix(rest)?),
+        "replay" => Entry::Replay(host()?),
+        "data" => Entry::Data(host()?),
+        "device" => Entry::Device(host()?),
+        "todo" => Entry::Todo(host()?),
+        "actual" => Entry::Actual(host()?),
+        "ip" => Entry::Ip(host()?),
+        "syncstatus" => Entry::SyncStatus(host()?),
+        "syncpos" => Entry::SyncPos(host()?),
+        _ => return Err(NameError::UnknownEntry),
+    })
+}
+
+impl Entry<'_> {
+    /// Writes the entry name into `w`.
+    pub fn write_into<W: fmt::Write + ?Sized>(&self, w: &mut W) -> fmt::Result {
+        write!(w, "{self}")
+    }
+
+    /// Whether this entry is a directory.
+    pub const fn is_dir(&self) -> bool {
+        matches!(
+            self,
+            Entry::Resource(_) | Entry::Todo(_) | Entry::Actual(_) | Entry::Ips
+        )
+    }
+}
+
+impl fmt::Display for Entry<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Entry::Resource(r) => write!(f, "resource-{r}"),
+            Entry::Log(l) => write!(f, "{l}"),
+            Entry::Version(l) => write!(f, "version-{:09}-{}", l.number, l.host),
+            Entry::Replay(h) => write!(f, "replay-{h}"),
+            Entry::Primary => f.write_str("primary"),
+            Entry::Data(h) => write!(f, "data-{h}"),
+            Entry::Device(h) => write!(f, "device-{h}"),
+            Entry::Size => f.write_str("size"),
+            Entry::Todo(h) => write!(f, "todo-{h}"),
+            Entry::Switch(w) => f.write_str(w.as_str()),
+            Entry::Actual(h) => write!(f, "actual-{h}"),
+            Entry::Status(k) => f.write_str(k.as_str()),
+            Entry::Ips => f.write_str("ips"),
+            Entry::Ip(h) => write!(f, "ip-{h}"),
+            Entry::Uuid => f.write_str("uuid"),
+            Entry::SyncStatus(h) => write!(f, "syncstatus-{h}"),
+            Entry::SyncPos(h) => write!(f, "syncpos-{h}"),
+            Entry::Tmp(n) => write!(f, "{TMP_PREFIX}{n}"),
+        }
+    }
+}
+
+/// Maximum length of a tree path (relative to `/mars`) in bytes.
+pub const MAX_PATH_LEN: usize = 255;
+
+/// Validates a relative tree path: empty (the root) or `/`-separated
+/// components, each a valid entry name (components inside `actual-HOST/`
+/// may be any [`ActualName`]). No leading, trailing or doubled `/`.
+pub fn check_tree_path(path: &str) -> Result<(), NameError> {
+    if path.len() > MAX_PATH_LEN {
+        return Err(NameError::TooLong);
+    }
+    if path.is_empty() {
+        return Ok(());
+    }
+    let mut in_actual = false;
+    for comp in path.split('/') {
+        if comp.is_empty() {
+            return Err(NameError::BadPath);
+        }
+        if in_actual {
+            ActualName::parse(comp)?;
+            in_actual = false;
+            continue;
+        }
+        in_actual = matches!(parse_entry_name(comp)?, Entry::Actual(_));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn host_names() {
+        assert_eq!(HostName::new("a").unwrap().as_str(), "a");
+        assert_eq!(HostName::new("node-1").unwrap().as_str(), "node-1");
+        let long = "a".repeat(63);
+        assert!(HostName::new(&long).is_ok());
+        assert_eq!(HostName::new(&"a".repeat(64)), Err(NameError::TooLong));
+        assert_eq!(HostName::new(""), Err(NameError::Empty));
+        for bad in ["1a", "-a", "A", "a_b", "a/b", "..", "a.b", "a b", "é", "a\n"] {
+            assert_eq!(HostName::new(bad), Err(NameError::BadChar), "{bad:?}");
+        }
+        for r in RESERVED {
+            assert_eq!(HostName::new(r), Err(NameError::Reserved));
+        }
+    }
+
+    #[test]
+    fn entries_round_trip() {
+        for s in [
+            "resource-r1", "log-000000001-node-a", "version-999999999-b", "replay-h",
+            "primary", "data-h", "device-h", "size", "todo-h", "attach", "connect", "sync",
+            "allow-replay", "actual-h", "is-attached", "is-primary", "open-count", "ips",
+            "ip-h", "uuid", "syncstatus-h", "syncpos-h", ".tmp-replay-h", ".tmp-primary", ".tmp-custom-flag",
+        ] {
+            let e = parse_entry_name(s).unwrap();
+            assert_eq!(e.to_string(), s);
+        }
+    }
+
+    #[test]
+    fn entries_rejected() {
+        for s in [
+            "", "log-000000000-h", "log-1-h", "log-0000000001-h", "log-00000001a-h",
+            "log-000000001", "log-000000001-", "log-000000001-none", "resource-", "replay-",
+            "replay-..", "data-a/b", "foo", "foo-bar", ".tmp-", ".tmp-.tmp-size", ".tmp-Foo",
+            "Primary", "size ", "resource-all",
+        ] {
+            assert!(parse_entry_name(s).is_err(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn paths() {
+        assert!(check_tree_path("").is_ok());
+        assert!(check_tree_path("resource-r/actual-h/is-primary").is_ok());
+        assert!(check_tree_path("resource-r/actual-h/custom-flag").is_ok());
+        assert!(check_tree_path("resource-r/log-000000001-h").is_ok());
+        for bad in ["/resource-r", "resource-r/", "resource-r//size", "resource-r/..", "../x"] {
+            assert!(check_tree_path(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! `log-rotate`, `log-delete` and `cron` (rotate big logs, then delete
+//! logs every member has written back).
+
+use std::collections::BTreeSet;
+
+use mars_core::names::{LogName, MAX_LOG_NUMBER};
+
+use super::{commit, load_targets, need_cluster};
+use crate::cli::Target;
+use crate::config::Ctx;
+use crate::error::{Error, Result};
+use crate::grammar::LOG_ROTATE;
+use crate::kernel::{wait_for, Progress};
+use crate::plan::Plan;
+use crate::state::{Actual, LogFile, Resource};
+use crate::units::human;
+
+/// What `log-delete` may remove from one resource.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Deletion {
+    /// Log files to delete.
+    pub logs: Vec<LogFile>,
+    /// `version-N-HOST` links of those logs.
+    pub versions: Vec<LogName>,
+    /// Why nothing (more) can be deleted, in words.
+    pub keep_reason: String,
+}
+
+impl Deletion {
+    /// Bytes freed.
+    pub fn bytes(&self) -> u64 {
+        self.logs
+            .iter()
+            .map(|l| l.size)
+            .fold(0, u64::saturating_add)
+    }
+}
+
+/// Logs below the replay log of every member (`data-HOST`), never the
+/// newest log, never a log at or after any host's current log number.
+pub fn deletable(r: &Resource) -> Deletion {
+    let mut d = Deletion::default();
+    let Some(newest) = r.logs.iter().map(|l| l.log.number).max() else {
+        d.keep_reason = "there are no logs".into();
+        return d;
+    };
+    if r.data.is_empty() {
+        d.keep_reason = "the resource has no members".into();
+        return d;
+    }
+    let mut needed = u32::MAX;
+    let mut needed_by = String::new();
+    for h in r.data.keys() {
+        match r.replay.get(h) {
+            None => {
+                d.keep_reason = format!("'{h}' has not reported a writeback position yet");
+                return d;
+            }
+            Some(rp) if rp.log.number < needed => {
+                needed = rp.log.number;
+                needed_by = format!("'{h}' is writing back log {}", rp.log.number);
+            }
+            Some(_) => {}
+        }
+    }
+    for (h, a) in &r.actual {
+        if let Some(n) = a.log_number.filter(|&n| n > 0 && n < needed) {
+            needed = n;
+            needed_by = format!("'{h}' is writing log {n}");
+        }
+    }
+    let limit = needed.min(newest);
+    d.keep_reason = if limit == newest && needed >= newest {
+        format!("log {newest} is the newest, which is always kept")
+    } else {
+        needed_by
+    };
+    d.logs = r
+        .logs
+        .iter()
+        .filter(|l| l.log.number < limit)
+        .copied()
+        .collect();
+    let gone: BTreeSet<u32> = d.logs.iter().map(|l| l.log.number).collect();
+    d.versions = r
+        .versions
+        .iter()
+        .filter(|v| gone.contains(&v.number))
+        .copied()
+        .collect();
+    d
+}
+
+/// `log-rotate RES|all`.
+pub fn log_rotate(ctx: &Ctx, target: Target) -> Result<()> {
+    need_cluster(ctx)?;
+    ctx.kernel.require()?;
+    let host = ctx.host;
+    let mut rs = load_targets(ctx, target)?;
+    if let Target::One(res) = target {
+        if rs
+            .iter()
+            .any(|r| r.actual_of(&host).is_primary != Some(true))
+        {
+            return Err(Error::refused(format!(
+                "resource '{res}' is not primary on this host; only the primary writes logs"
+            ))
+            .hint(format!(
+                "run it on the primary, or make this host primary: 'marsadm primary {res}'"
+            )));
+        }
+    }
+    rs.retain(|r| r.actual_of(&host).is_primary == Some(true));
+    if rs.is_empty() {
+        println!("No resource is primary on this host: no log to rotate.");
+        return Ok(());
+    }
+    let mut wants = Vec::new();
+    for r in &rs {
+        let cur = r.actual_of(&host).log_number.ok_or_else(|| {
+            Error::refused(format!(
+                "the kernel has not reported a log number for '{}' yet",
+                r.name
+            ))
+            .hint("wait a few seconds and try again; 'marsadm view' shows the state")
+        })?;
+        if cur >= MAX_LOG_NUMBER {
+            return Err(Error::refused(format!(
+                "'{}' is at the last possible log number {cur}",
+                r.name
+            )));
+        }
+        wants.push(cur + 1);
+    }
+    rotate(ctx, &rs, &wants)
+}
+
+/// Writes `todo-HOST/log-rotate` = `want` for each resource and waits.
+fn rotate(ctx: &Ctx, rs: &[Resource], wants: &[u32]) -> Result<()> {
+    let host = ctx.host;
+    let mut plan = Plan::new();
+    for (r, n) in rs.iter().zip(wants) {
+        plan.link(
+            format!("resource-{}/todo-{host}/{LOG_ROTATE}", r.name),
+            n.to_string(),
+        )?;
+    }
+    commit(ctx, &plan)?;
+    if ctx.dry_run {
+        return Ok(());
+    }
+    wait_for(
+        &ctx.kernel,
+        ctx.timeout,
+        ctx.verbose > 0,
+        "the new logs",
+        || {
+            let mut pending = Vec::new();
+            for (r, n) in rs.iter().zip(wants) {
+                let a = Actual::read(&r.dir.join(format!("actual-{host}")));
+                if a.log_number.is_none_or(|cur| cur < *n) {
+                    pending.push(format!("{}: wanted log {n}, {}", r.name, a.describe()));
+                }
+            }
+            Ok(if pending.is_empty() {
+                Progress::Done
+            } else {
+                Progress::Pending(pending.join("; "))
+            })
+        },
+    )
+    .map_err(|e| e.hint("look at 'marsadm view all' and 'dmesg'; /mars may be full"))?;
+    for (r, n) in rs.iter().zip(wants) {
+        println!("Resource {}: now writing log {n}.", r.name);
+    }
+    Ok(())
+}
+
+/// Deletes what [`deletable`] allows in each resource and reports it.
+fn delete_logs(ctx: &Ctx, rs: &[Resource], quiet: bool) -> Result<()> {
+    let mut plan = Plan::new();
+    let mut found = Vec::new();
+    for r in rs {
+        let d = deletable(r);
+        for l in &d.logs {
+            plan.remove(format!("resource-{}/{}", r.name, l.log));
+        }
+        for v in &d.versions {
+            plan.remove(format!(
+                "resource-{}/version-{:09}-{}",
+                r.name, v.number, v.host
+            ));
+        }
+        found.push((r.name, d));
+    }
+    let changed = commit(ctx, &plan)?;
+    let verb = if changed { "deleted" } else { "would delete" };
+    for (name, d) in &found {
+        if d.logs.is_empty() {
+            if !quiet {
+                println!(
+                    "Resource {name}: no log can be deleted ({}).",
+                    d.keep_reason
+                );
+            }
+            continue;
+        }
+        let list: Vec<String> = d
+            .logs
+            .iter()
+            .map(|l| format!("{} ({})", l.log, human(l.size)))
+            .collect();
+        println!(
+            "Resource {name}: {verb} {} log{}: {}; {} freed{}.",
+            d.logs.len(),
+            if d.logs.len() == 1 { "" } else { "s" },
+            list.join(", "),
+            human(d.bytes()),
+            if d.versions.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (and {} version link{})",
+                    d.versions.len(),
+                    if d.versions.len() == 1 { "" } else { "s" }
+                )
+            }
+        );
+    }
+    Ok(())
+}
+
+/// `log-delete RES|all`.
+pub fn log_delete(ctx: &Ctx, target: Target) -> Result<()> {
+    need_cluster(ctx)?;
+    let rs = load_targets(ctx, target)?;
+    if rs.is_empty() {
+        println!("This host is not a member of any resource: nothing to do.");
+        return Ok(());
+    }
+    delete_logs(ctx, &rs, false)
+}
+
+/// `cron [--rotate-size BYTES]`: rotate logs above the size, then delete.
+pub fn cron(ctx: &Ctx, rotate_size: u64) -> Result<()> {
+    need_cluster(ctx)?;
+    let host = ctx.host;
+    if ctx.kernel.is_loaded() {
+        let rs = load_targets(ctx, Target::All)?;
+        let mut big = Vec::new();
+        let mut wants = Vec::new();
+        for r in rs {
+            let a = r.actual_of(&host);
+            let Some(cur) = a.log_number.filter(|_| a.is_primary == Some(true)) else {
+                continue;
+            };
+            let size = r
+                .logs
+                .iter()
+                .find(|l| l.log.number == cur && l.log.host == host)
+                .map_or(0, |l| l.size);
+            if size > rotate_size && cur < MAX_LOG_NUMBER {
+                println!(
+                    "Resource {}: log {cur} is {} (more than {}), rotating.",
+                    r.name,
+                    human(size),
+                    human(rotate_size)
+                );
+                big.push(r);
+                wants.push(cur + 1);
+            }
+        }
+        if !big.is_empty() {
+            rotate(ctx, &big, &wants)?;
+        }
+    } else if ctx.verbose > 0 {
+        println!("The kernel module is not loaded: no log rotation.");
+    }
+    let rs = load_targets(ctx, Target::All)?;
+    delete_logs(ctx, &rs, ctx.verbose == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mars_core::names::{HostName, ResourceName};
+    use mars_core::tree::ReplayValue;
+    use std::collections::BTreeMap;
+
+    fn h(s: &str) -> HostName {
+        HostName::new(s).unwrap()
+    }
+
+    fn res(logs: &[(u32, &str, u64)], replays: &[(&str, &str)], members: &[&str]) -> Resource {
+        Resource {
+            name: ResourceName::new("r0").unwrap(),
+            dir: "/nonexistent".into(),
+            size: None,
+            primary: None,
+            data: members
+                .iter()
+                .map(|m| (h(m), "/dev/x".to_string()))
+                .collect(),
+            device: BTreeMap::new(),
+            replay: replays
+                .iter()
+                .map(|(m, v)| (h(m), ReplayValue::parse(v).unwrap()))
+                .collect(),
+            logs: logs
+                .iter()
+                .map(|(n, o, s)| LogFile {
+                    log: LogName {
+                        number: *n,
+                        host: h(o),
+                    },
+                    size: *s,
+                })
+                .collect(),
+            versions: logs
+                .iter()
+                .map(|(n, o, _)| LogName {
+                    number: *n,
+                    host: h(o),
+                })
+                .collect(),
+            todo: BTreeMap::new(),
+            actual: BTreeMap::new(),
+        }
+    }
+
+    fn numbers(d: &Deletion) -> Vec<u32> {
+        d.logs.iter().map(|l| l.log.number).collect()
+    }
+
+    #[test]
+    fn deletes_only_what_everyone_wrote_back() {
+        let logs = [(1, "a", 10), (2, "a", 20), (3, "a", 30), (4, "a", 40)];
+        let r = res(&logs, &[("a", "log-000000003-a,5,30")], &["a"]);
+        let d = deletable(&r);
+        assert_eq!(numbers(&d), vec![1, 2]);
+        assert_eq!(d.bytes(), 30);
+        assert_eq!(d.versions.len(), 2);
+        // A second member further behind holds logs back.
+        let r = res(
+            &logs,
+            &[("a", "log-000000003-a,5,30"), ("b", "log-000000002-a,0,20")],
+            &["a", "b"],
+        );
+        assert_eq!(numbers(&deletable(&r)), vec![1]);
+        // A member without a replay link blocks everything.
+        let r = res(&logs, &[("a", "log-000000004-a,0,0")], &["a", "b"]);
+        let d = deletable(&r);
+        assert!(d.logs.is_empty());
+        assert!(d.keep_reason.contains("'b'"));
+    }
+
+    #[test]
+    fn never_the_newest() {
+        let logs = [(1, "a", 10), (2, "a", 20)];
+        let r = res(&logs, &[("a", "log-000000009-a,0,0")], &["a"]);
+        assert_eq!(numbers(&deletable(&r)), vec![1]);
+        let r = res(&[(5, "a", 1)], &[("a", "log-000000009-a,0,0")], &["a"]);
+        assert!(deletable(&r).logs.is_empty());
+        assert!(deletable(&res(&[], &[], &["a"])).logs.is_empty());
+    }
+}

@@ -1,0 +1,104 @@
+//! `view RES|all [--json]` and the `view-*` macros for scripts.
+
+use super::{load_resource, need_mars_dir};
+use crate::cli::Target;
+use crate::config::Ctx;
+use crate::error::{Error, Result};
+use crate::render;
+use crate::report::{cluster_report, resource_report, Report, ResourceReport, SCHEMA};
+use crate::state::{Cluster, Resource};
+
+/// A `view-*` macro: one value per resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Macro {
+    /// `view-state`: the state word.
+    State,
+    /// `view-role`: primary, secondary or none.
+    Role,
+    /// `view-is-attached`: 1 or 0.
+    IsAttached,
+    /// `view-is-primary`: 1 or 0.
+    IsPrimary,
+    /// `view-is-emergency`: 1 or 0.
+    IsEmergency,
+    /// `view-open-count`: a number.
+    OpenCount,
+    /// `view-log-number`: a number (0: none).
+    LogNumber,
+    /// `view-writeback-lag`: bytes.
+    WritebackLag,
+}
+
+impl Macro {
+    /// The macro's value for one resource.
+    pub fn value(self, r: &ResourceReport) -> String {
+        let b = |v: Option<bool>| if v == Some(true) { "1" } else { "0" }.to_string();
+        match self {
+            Macro::State => r.state.clone(),
+            Macro::Role => r.role.clone(),
+            Macro::IsAttached => b(r.attached),
+            Macro::IsPrimary => b(r.primary),
+            Macro::IsEmergency => b(r.emergency),
+            Macro::OpenCount => r.open_count.unwrap_or(0).to_string(),
+            Macro::LogNumber => r.log_number.unwrap_or(0).to_string(),
+            Macro::WritebackLag => r.writeback_lag_bytes.to_string(),
+        }
+    }
+}
+
+/// Builds the report for a target (`all`: every resource in /mars).
+pub fn build(ctx: &Ctx, target: Target) -> Result<Report> {
+    need_mars_dir(ctx)?;
+    let c = Cluster::read(&ctx.mars)?;
+    if c.uuid.is_none() {
+        return Err(Error::refused(format!(
+            "there is no MARS cluster in {} (no uuid link)",
+            ctx.mars.display()
+        ))
+        .hint("run 'marsadm create-cluster' first"));
+    }
+    let resources = match target {
+        Target::One(res) => vec![load_resource(ctx, &res)?],
+        Target::All => {
+            let mut v = Vec::new();
+            for n in &c.resources {
+                if let Some(r) = Resource::read(&ctx.mars, n)? {
+                    v.push(r);
+                }
+            }
+            v
+        }
+    };
+    Ok(Report {
+        schema: SCHEMA,
+        host: ctx.host.to_string(),
+        module_loaded: ctx.kernel.is_loaded(),
+        cluster: cluster_report(ctx, &c),
+        resources: resources.iter().map(|r| resource_report(ctx, r)).collect(),
+    })
+}
+
+/// `view`.
+pub fn view(ctx: &Ctx, target: Target, json: bool) -> Result<()> {
+    let rep = build(ctx, target)?;
+    if json {
+        let s = serde_json::to_string_pretty(&rep)
+            .map_err(|e| Error::refused(format!("cannot format JSON: {e}")))?;
+        println!("{s}");
+    } else {
+        print!("{}", render::text(&rep));
+    }
+    Ok(())
+}
+
+/// `view-MACRO RES|all`: the value alone, or `RES VALUE` lines for `all`.
+pub fn view_macro(ctx: &Ctx, target: Target, m: Macro) -> Result<()> {
+    let rep = build(ctx, target)?;
+    for r in &rep.resources {
+        match target {
+            Target::One(_) => println!("{}", m.value(r)),
+            Target::All => println!("{} {}", r.name, m.value(r)),
+        }
+    }
+    Ok(())
+}

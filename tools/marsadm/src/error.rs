@@ -1,0 +1,121 @@
+//! Errors and exit codes.
+//!
+//! Every error carries a plain-words message (what is wrong) and, where we
+//! know one, a hint (what to do). The kind decides the exit code:
+//!
+//! | code | meaning |
+//! | --- | --- |
+//! | 0 | success |
+//! | 1 | refused: invalid input or a precondition failed; nothing was changed |
+//! | 2 | command line not understood (printed by the argument parser) |
+//! | 3 | timeout: the wanted state was written but the kernel did not report it in time |
+//! | 4 | system error: reading or writing /mars or /proc/sys/mars failed |
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+
+/// What kind of failure, which decides the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Invalid input or unmet precondition; /mars is unchanged.
+    Refused,
+    /// The kernel did not reach the wanted state in time.
+    Timeout,
+    /// An operating system call failed.
+    System,
+}
+
+impl Kind {
+    /// The process exit code for this kind.
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            Kind::Refused => 1,
+            Kind::Timeout => 3,
+            Kind::System => 4,
+        }
+    }
+}
+
+/// A marsadm error: kind, message and an optional hint.
+#[derive(Debug)]
+pub struct Error {
+    /// The kind (exit code).
+    pub kind: Kind,
+    /// What went wrong, in words.
+    pub msg: String,
+    /// What the operator can do about it.
+    pub hint: Option<String>,
+}
+
+/// Result with a marsadm [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A refusal without a hint.
+    pub fn refused(msg: impl Into<String>) -> Self {
+        Self {
+            kind: Kind::Refused,
+            msg: msg.into(),
+            hint: None,
+        }
+    }
+
+    /// A timeout.
+    pub fn timeout(msg: impl Into<String>) -> Self {
+        Self {
+            kind: Kind::Timeout,
+            msg: msg.into(),
+            hint: None,
+        }
+    }
+
+    /// A system error while doing `what` with `path`.
+    pub fn io(what: &str, path: &Path, err: io::Error) -> Self {
+        Self {
+            kind: Kind::System,
+            msg: format!("cannot {what} {}: {err}", path.display()),
+            hint: None,
+        }
+    }
+
+    /// Adds a hint (what to do).
+    #[must_use]
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The exit code of this error.
+    pub const fn exit_code(&self) -> i32 {
+        self.kind.exit_code()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "marsadm: {}", self.msg)?;
+        if let Some(h) = &self.hint {
+            write!(f, "\n  what to do: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_and_codes() {
+        let e = Error::refused("bad").hint("fix it");
+        assert_eq!(e.to_string(), "marsadm: bad\n  what to do: fix it");
+        assert_eq!(e.exit_code(), 1);
+        assert_eq!(Error::timeout("t").exit_code(), 3);
+        let io = Error::io("read", Path::new("/x"), io::Error::other("boom"));
+        assert_eq!(io.exit_code(), 4);
+        assert!(io.to_string().contains("cannot read /x: boom"));
+    }
+}

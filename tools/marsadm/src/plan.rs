@@ -1,0 +1,215 @@
+//! A plan of changes to /mars: built and validated completely before the
+//! first change, then either printed (`--dry-run`) or applied.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use mars_core::names::ResourceName;
+
+use crate::config::Ctx;
+use crate::error::{Error, Result};
+use crate::grammar::{check_link, deleted_resource_dir, tmp_resource_dir};
+use crate::kernel::Clock;
+use crate::links::{fsync_dir, remove_if_exists, write_link};
+
+/// One change to the tree; paths are relative to /mars.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Create a directory unless it exists.
+    Mkdir {
+        /// Directory path.
+        rel: String,
+    },
+    /// Write a link atomically with a fresh stamp.
+    Link {
+        /// Link path.
+        rel: String,
+        /// Link target.
+        value: String,
+    },
+    /// Build `resource-RES/` as `.tmp-resource-RES/` and rename it in place.
+    NewResource {
+        /// The resource.
+        res: ResourceName,
+        /// Subdirectories, relative to the resource directory.
+        dirs: Vec<String>,
+        /// Links (path relative to the resource directory, value).
+        links: Vec<(String, String)>,
+    },
+    /// Remove a file or link.
+    Remove {
+        /// Path of the file or link.
+        rel: String,
+    },
+    /// Rename `resource-RES/` aside and remove it recursively.
+    RemoveResource {
+        /// The resource.
+        res: ResourceName,
+    },
+}
+
+/// An ordered list of validated changes.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// The changes, applied in order.
+    pub changes: Vec<Change>,
+}
+
+fn invalid(msg: String) -> Error {
+    Error::refused(format!("internal check failed, nothing was changed: {msg}"))
+        .hint("this is a bug in marsadm; please report it with the command line you used")
+}
+
+fn fail(what: &str, path: &Path, e: io::Error) -> Error {
+    let mut err = Error::io(what, path, e);
+    err.msg.push_str("; /mars may be partly changed");
+    err.hint("fix the cause (disk full? read-only?) and run the same command again")
+}
+
+impl Plan {
+    /// An empty plan.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether the plan changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Adds a directory.
+    pub fn mkdir(&mut self, rel: impl Into<String>) {
+        self.changes.push(Change::Mkdir { rel: rel.into() });
+    }
+
+    /// Adds a link after checking path and value with the tree grammar.
+    pub fn link(&mut self, rel: impl Into<String>, value: impl Into<String>) -> Result<()> {
+        let (rel, value) = (rel.into(), value.into());
+        check_link(&rel, &value).map_err(invalid)?;
+        self.changes.push(Change::Link { rel, value });
+        Ok(())
+    }
+
+    /// Adds a new resource directory with its contents (all links checked).
+    pub fn new_resource(
+        &mut self,
+        res: ResourceName,
+        dirs: Vec<String>,
+        links: Vec<(String, String)>,
+    ) -> Result<()> {
+        for (rel, value) in &links {
+            check_link(&format!("resource-{res}/{rel}"), value).map_err(invalid)?;
+        }
+        self.changes.push(Change::NewResource { res, dirs, links });
+        Ok(())
+    }
+
+    /// Adds removing a file or link.
+    pub fn remove(&mut self, rel: impl Into<String>) {
+        self.changes.push(Change::Remove { rel: rel.into() });
+    }
+
+    /// Adds removing a whole resource directory.
+    pub fn remove_resource(&mut self, res: ResourceName) {
+        self.changes.push(Change::RemoveResource { res });
+    }
+
+    /// One line per change, for `--dry-run` and `-v`.
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for c in &self.changes {
+            match c {
+                Change::Mkdir { rel } => out.push(format!("create directory {rel}/")),
+                Change::Link { rel, value } => out.push(format!("write link {rel} -> {value}")),
+                Change::NewResource { res, dirs, links } => {
+                    out.push(format!("create directory resource-{res}/ containing:"));
+                    for d in dirs {
+                        out.push(format!("  directory resource-{res}/{d}/"));
+                    }
+                    for (rel, value) in links {
+                        out.push(format!("  link resource-{res}/{rel} -> {value}"));
+                    }
+                }
+                Change::Remove { rel } => out.push(format!("remove {rel}")),
+                Change::RemoveResource { res } => out.push(format!(
+                    "remove directory resource-{res}/ and everything in it"
+                )),
+            }
+        }
+        out
+    }
+
+    /// Applies the changes in order, stamping every link with `clock`.
+    pub fn apply(&self, ctx: &Ctx, clock: &Clock<'_>) -> Result<()> {
+        for c in &self.changes {
+            if ctx.verbose > 0 {
+                for line in (Plan {
+                    changes: vec![c.clone()],
+                })
+                .describe()
+                {
+                    eprintln!("marsadm: {line}");
+                }
+            }
+            apply_one(ctx, clock, c)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_rel(clock: &Clock<'_>, base: &Path, rel: &str, value: &str) -> Result<()> {
+    let path = base.join(rel);
+    let dir = path.parent().unwrap_or(base);
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| invalid(format!("bad link path {rel}")))?;
+    let stamp = clock.stamp()?;
+    write_link(dir, name, value, stamp).map_err(|e| fail("write link", &path, e))
+}
+
+fn apply_one(ctx: &Ctx, clock: &Clock<'_>, c: &Change) -> Result<()> {
+    match c {
+        Change::Mkdir { rel } => {
+            let p = ctx.path(rel);
+            match fs::create_dir(&p) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                    Err(fail("create directory", &p, e))
+                }
+                _ => Ok(()),
+            }
+        }
+        Change::Link { rel, value } => write_rel(clock, &ctx.mars, rel, value),
+        Change::NewResource { res, dirs, links } => {
+            let tmp = ctx.path(&tmp_resource_dir(res));
+            if tmp.exists() {
+                fs::remove_dir_all(&tmp).map_err(|e| fail("remove stale", &tmp, e))?;
+            }
+            fs::create_dir(&tmp).map_err(|e| fail("create directory", &tmp, e))?;
+            for d in dirs {
+                let p = tmp.join(d);
+                fs::create_dir(&p).map_err(|e| fail("create directory", &p, e))?;
+            }
+            for (rel, value) in links {
+                write_rel(clock, &tmp, rel, value)?;
+            }
+            let dst = ctx.resource_dir(res);
+            fs::rename(&tmp, &dst).map_err(|e| fail("rename into place", &dst, e))?;
+            fsync_dir(&ctx.mars).map_err(|e| fail("sync", &ctx.mars, e))
+        }
+        Change::Remove { rel } => {
+            let p = ctx.path(rel);
+            remove_if_exists(&p).map_err(|e| fail("remove", &p, e))?;
+            let dir = p.parent().unwrap_or(&ctx.mars);
+            fsync_dir(dir).map_err(|e| fail("sync", dir, e))
+        }
+        Change::RemoveResource { res } => {
+            let src = ctx.resource_dir(res);
+            let aside = ctx.path(&deleted_resource_dir(res, clock.stamp()?));
+            fs::rename(&src, &aside).map_err(|e| fail("rename aside", &src, e))?;
+            fsync_dir(&ctx.mars).map_err(|e| fail("sync", &ctx.mars, e))?;
+            fs::remove_dir_all(&aside).map_err(|e| fail("remove", &aside, e))
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Text output of `view`: aligned labels, units, words instead of codes,
+//! and for every state that needs attention a line saying what to do.
+
+use std::fmt::Write;
+
+use crate::report::{ClusterReport, Report, ResourceReport};
+use crate::units::human;
+
+/// Width of the label column.
+const LABEL: usize = 18;
+
+fn line(out: &mut String, label: &str, value: impl AsRef<str>) {
+    let _ = writeln!(out, "  {:<LABEL$}{}", format!("{label}:"), value.as_ref());
+}
+
+fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "unknown",
+    }
+}
+
+/// What a state word means, in words.
+pub fn explain_state(state: &str) -> &'static str {
+    match state {
+        "Up" => "working normally",
+        "Down" => "disk detached, MARS does not use it",
+        "Recovering" => "writing back logs after a restart; wait",
+        "Emergency" => "/mars is (nearly) full: writes bypass the log; free space in /mars",
+        "Error" => "something failed: see the error line below and the kernel log (dmesg)",
+        "Unknown" => "the kernel has not reported this resource yet",
+        _ => "unexpected state word",
+    }
+}
+
+fn bytes(v: u64) -> String {
+    if v < 1024 {
+        format!("{v} bytes")
+    } else {
+        format!("{} ({v} bytes)", human(v))
+    }
+}
+
+/// A number of seconds in the largest fitting unit ("42 s", "3 h").
+pub fn age(secs: u64) -> String {
+    match secs {
+        0..120 => format!("{secs} s"),
+        120..7200 => format!("{} min", secs / 60),
+        7200..172_800 => format!("{} h", secs / 3600),
+        _ => format!("{} days", secs / 86_400),
+    }
+}
+
+fn cluster(out: &mut String, c: &ClusterReport, module_loaded: bool) {
+    let _ = writeln!(out, "Cluster {}", c.uuid.as_deref().unwrap_or("(none)"));
+    let space = match (c.free_bytes, c.total_bytes) {
+        (Some(f), Some(t)) if t > 0 => format!(
+            "{} free of {} ({}% free) in {}",
+            human(f),
+            human(t),
+            f.saturating_mul(100) / t,
+            c.mars_dir
+        ),
+        _ => format!("unknown ({})", c.mars_dir),
+    };
+    line(out, "space", space);
+    let width = c.hosts.iter().map(|h| h.name.len()).max().unwrap_or(0);
+    for h in &c.hosts {
+        let mut s = format!(
+            "{:<width$}  {:<15}",
+            h.name,
+            h.ip.as_deref().unwrap_or("no address")
+        );
+        if h.this_host {
+            s.push_str("  this host,");
+        }
+        match h.alive_seconds_ago {
+            Some(n) => s.push_str(&format!(" module last seen {} ago", age(n))),
+            None => s.push_str(" module not seen yet"),
+        }
+        line(out, "host", s);
+    }
+    if c.emergency == Some(true) {
+        line(
+            out,
+            "EMERGENCY",
+            "/mars is full: free space in /mars (marsadm log-delete all)",
+        );
+    }
+    if !module_loaded {
+        line(
+            out,
+            "kernel module",
+            "NOT LOADED: the state below is from its last run ('modprobe mars')",
+        );
+    }
+}
+
+fn resource(out: &mut String, r: &ResourceReport) {
+    let _ = writeln!(out, "\nResource {}", r.name);
+    line(
+        out,
+        "state",
+        format!("{} ({})", r.state, explain_state(&r.state)),
+    );
+    let designated = r.designated_primary.as_deref().unwrap_or("none");
+    line(
+        out,
+        "role",
+        format!("{} (designated primary: {designated})", r.role),
+    );
+    let mut att = yes_no(r.attached).to_string();
+    if r.wanted_attached.is_some() && r.wanted_attached != r.attached {
+        att.push_str(&format!(
+            " (wanted: {}; the kernel has not done it yet, or failed: see error)",
+            yes_no(r.wanted_attached)
+        ));
+    }
+    line(out, "attached", att);
+    line(
+        out,
+        "data device",
+        r.data_device.as_deref().unwrap_or("none on this host"),
+    );
+    let dev = match (&r.device, r.device_present, r.open_count) {
+        (Some(d), true, Some(n)) if n > 0 => format!("{d}, open {n} time(s): in use"),
+        (Some(d), true, _) => format!("{d}, not in use"),
+        (Some(d), false, _) => format!("{d} (not present on this host)"),
+        (None, _, _) => "none on this host".into(),
+    };
+    line(out, "device", dev);
+    line(out, "size", r.size_bytes.map_or("unknown".into(), bytes));
+    line(
+        out,
+        "current log",
+        r.log_number.map_or("unknown".into(), |n| n.to_string()),
+    );
+    if r.logs.is_empty() {
+        line(out, "logs", "none");
+    }
+    let width = r.logs.iter().map(|l| l.name.len()).max().unwrap_or(0);
+    for (i, l) in r.logs.iter().enumerate() {
+        let label = if i == 0 { "logs" } else { "" };
+        let v = format!("{:<width$}  {:>10}", l.name, human(l.size_bytes));
+        if i == 0 {
+            line(out, label, v);
+        } else {
+            let _ = writeln!(out, "  {:<LABEL$}{v}", "");
+        }
+    }
+    let replay = match &r.replay {
+        Some(p) => format!("{} at byte {} (of {})", p.log, p.position, p.length),
+        None => "not reported yet".into(),
+    };
+    line(out, "written back to", replay);
+    line(out, "writeback lag", bytes(r.writeback_lag_bytes));
+    let emergency = match r.emergency {
+        Some(true) => "YES: /mars ran full; free space, then see the user guide",
+        Some(false) => "no",
+        None => "unknown",
+    };
+    line(out, "emergency", emergency);
+    line(out, "error", r.error.as_deref().unwrap_or("none"));
+    if r.members.len() > 1 {
+        line(out, "members", r.members.join(", "));
+    }
+}
+
+/// The whole report as text.
+pub fn text(rep: &Report) -> String {
+    let mut out = String::new();
+    cluster(&mut out, &rep.cluster, rep.module_loaded);
+    if rep.resources.is_empty() {
+        out.push_str("\nNo resources. Create one with 'marsadm create-resource RES DEV'.\n");
+    }
+    for r in &rep.resources {
+        resource(&mut out, r);
+    }
+    out
+}

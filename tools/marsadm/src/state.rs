@@ -1,0 +1,382 @@
+//! Reading the /mars tree into plain structs: the cluster, each resource,
+//! the wanted (`todo-HOST/`) and the reported (`actual-HOST/`) state.
+//!
+//! Missing, deleted (`.deleted`) or garbled values read as `None`: the view
+//! shows them as unknown instead of failing.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use mars_core::lamport::Stamp;
+use mars_core::names::{parse_entry_name, Entry, HostName, LogName, ResourceName, Switch};
+use mars_core::tree::{parse_size, parse_switch, parse_u64, PrimaryValue, ReplayValue};
+
+use crate::error::{Error, Result};
+use crate::grammar::{parse_log_number, LOG_NUMBER, LOG_ROTATE, NO_ERROR, REST_SPACE, TOTAL_SPACE};
+use crate::links::read_link;
+
+/// Reads a link and parses it; unreadable or invalid values give `None`.
+fn value<T, E>(path: &Path, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
+    read_link(path).ok().flatten().and_then(|s| parse(&s).ok())
+}
+
+/// Names in a directory, without dot entries; a missing directory is empty.
+pub fn list_dir(dir: &Path) -> Result<Vec<String>> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("list", dir, e)),
+    };
+    let mut names = Vec::new();
+    for ent in rd {
+        let ent = ent.map_err(|e| Error::io("list", dir, e))?;
+        if let Ok(n) = ent.file_name().into_string() {
+            if !n.starts_with('.') {
+                names.push(n);
+            }
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Reported state of one host for one resource (`resource-RES/actual-HOST/`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Actual {
+    /// `is-attached`.
+    pub is_attached: Option<bool>,
+    /// `is-primary`.
+    pub is_primary: Option<bool>,
+    /// `open-count`.
+    pub open_count: Option<u64>,
+    /// `state` (one word).
+    pub state: Option<String>,
+    /// `error`, `None` for `(none)`.
+    pub error: Option<String>,
+    /// `is-emergency`.
+    pub is_emergency: Option<bool>,
+    /// `log-number`.
+    pub log_number: Option<u32>,
+}
+
+impl Actual {
+    /// Reads `dir` (an `actual-HOST/` directory); a missing one reads empty.
+    pub fn read(dir: &Path) -> Actual {
+        let p = |n: &str| dir.join(n);
+        Actual {
+            is_attached: value(&p("is-attached"), parse_switch),
+            is_primary: value(&p("is-primary"), parse_switch),
+            open_count: value(&p("open-count"), parse_u64),
+            state: value(&p("state"), |s: &str| {
+                let ok = !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric());
+                ok.then(|| s.to_string()).ok_or(())
+            }),
+            error: read_link(&p("error"))
+                .ok()
+                .flatten()
+                .filter(|s| s != NO_ERROR && !s.is_empty()),
+            is_emergency: value(&p("is-emergency"), parse_switch),
+            log_number: value(&p(LOG_NUMBER), parse_log_number),
+        }
+    }
+
+    /// A one-line description for timeout messages.
+    pub fn describe(&self) -> String {
+        let b = |v: Option<bool>| match v {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "unknown",
+        };
+        let mut s = format!(
+            "state {}, attached {}, primary {}",
+            self.state.as_deref().unwrap_or("unknown"),
+            b(self.is_attached),
+            b(self.is_primary)
+        );
+        if let Some(n) = self.open_count {
+            s.push_str(&format!(", open count {n}"));
+        }
+        if let Some(n) = self.log_number {
+            s.push_str(&format!(", log number {n}"));
+        }
+        match &self.error {
+            Some(e) => s.push_str(&format!(", error: {e}")),
+            None => s.push_str(", no error"),
+        }
+        s
+    }
+}
+
+/// Wanted state of one host for one resource (`resource-RES/todo-HOST/`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Todo {
+    /// `attach`.
+    pub attach: Option<bool>,
+    /// `connect`.
+    pub connect: Option<bool>,
+    /// `allow-replay`.
+    pub allow_replay: Option<bool>,
+    /// `log-rotate`.
+    pub log_rotate: Option<u32>,
+}
+
+impl Todo {
+    /// Reads a `todo-HOST/` directory.
+    pub fn read(dir: &Path) -> Todo {
+        let sw = |s: Switch| value(&dir.join(s.as_str()), parse_switch);
+        Todo {
+            attach: sw(Switch::Attach),
+            connect: sw(Switch::Connect),
+            allow_replay: sw(Switch::AllowReplay),
+            log_rotate: value(&dir.join(LOG_ROTATE), parse_log_number),
+        }
+    }
+}
+
+/// A transaction log file and its size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogFile {
+    /// Number and origin host.
+    pub log: LogName,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// Everything in `resource-RES/`.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// The resource name.
+    pub name: ResourceName,
+    /// Its directory.
+    pub dir: PathBuf,
+    /// `size`.
+    pub size: Option<u64>,
+    /// `primary`.
+    pub primary: Option<PrimaryValue>,
+    /// `data-HOST` per member host.
+    pub data: BTreeMap<HostName, String>,
+    /// `device-HOST`.
+    pub device: BTreeMap<HostName, String>,
+    /// `replay-HOST`.
+    pub replay: BTreeMap<HostName, ReplayValue>,
+    /// Log files sorted by number, then host.
+    pub logs: Vec<LogFile>,
+    /// `version-N-HOST` links.
+    pub versions: Vec<LogName>,
+    /// `todo-HOST/`.
+    pub todo: BTreeMap<HostName, Todo>,
+    /// `actual-HOST/`.
+    pub actual: BTreeMap<HostName, Actual>,
+}
+
+impl Resource {
+    /// Reads `resource-RES/`; `None` if it does not exist.
+    pub fn read(mars: &Path, name: &ResourceName) -> Result<Option<Resource>> {
+        let dir = mars.join(format!("resource-{name}"));
+        if !dir.is_dir() {
+            return Ok(None);
+        }
+        let mut r = Resource {
+            name: *name,
+            dir: dir.clone(),
+            size: None,
+            primary: None,
+            data: BTreeMap::new(),
+            device: BTreeMap::new(),
+            replay: BTreeMap::new(),
+            logs: Vec::new(),
+            versions: Vec::new(),
+            todo: BTreeMap::new(),
+            actual: BTreeMap::new(),
+        };
+        for n in list_dir(&dir)? {
+            let p = dir.join(&n);
+            let Ok(entry) = parse_entry_name(&n) else {
+                continue;
+            };
+            match entry {
+                Entry::Size => r.size = value(&p, parse_size),
+                Entry::Primary => r.primary = value(&p, PrimaryValue::parse),
+                Entry::Data(h) => {
+                    if let Some(v) = read_link(&p).ok().flatten() {
+                        r.data.insert(h, v);
+                    }
+                }
+                Entry::Device(h) => {
+                    if let Some(v) = read_link(&p).ok().flatten() {
+                        r.device.insert(h, v);
+                    }
+                }
+                Entry::Replay(h) => {
+                    if let Some(v) = value(&p, ReplayValue::parse) {
+                        r.replay.insert(h, v);
+                    }
+                }
+                Entry::Log(log) => {
+                    if let Ok(m) = fs::symlink_metadata(&p) {
+                        if m.is_file() {
+                            r.logs.push(LogFile { log, size: m.len() });
+                        }
+                    }
+                }
+                Entry::Version(log) => r.versions.push(log),
+                Entry::Todo(h) => {
+                    r.todo.insert(h, Todo::read(&p));
+                }
+                Entry::Actual(h) => {
+                    r.actual.insert(h, Actual::read(&p));
+                }
+                _ => {}
+            }
+        }
+        r.logs.sort_by_key(|l| l.log);
+        r.versions.sort();
+        Ok(Some(r))
+    }
+
+    /// Reported state of `host` (empty if the kernel never reported).
+    pub fn actual_of(&self, host: &HostName) -> Actual {
+        self.actual.get(host).cloned().unwrap_or_default()
+    }
+
+    /// Wanted state of `host`.
+    pub fn todo_of(&self, host: &HostName) -> Todo {
+        self.todo.get(host).cloned().unwrap_or_default()
+    }
+
+    /// Whether `host` is a member (has a `data-HOST` link).
+    pub fn is_member(&self, host: &HostName) -> bool {
+        self.data.contains_key(host)
+    }
+
+    /// Bytes of log that `host` has not yet written back to its disk.
+    pub fn writeback_lag(&self, host: &HostName) -> u64 {
+        writeback_lag(&self.logs, self.replay.get(host))
+    }
+
+    /// Total size of all log files.
+    pub fn log_bytes(&self) -> u64 {
+        self.logs
+            .iter()
+            .map(|l| l.size)
+            .fold(0, u64::saturating_add)
+    }
+}
+
+/// Log bytes after the replay position: the sizes of all logs after the
+/// replay log plus the rest of the replay log. Without a replay position
+/// every log byte counts.
+pub fn writeback_lag(logs: &[LogFile], replay: Option<&ReplayValue>) -> u64 {
+    let Some(r) = replay else {
+        return logs.iter().map(|l| l.size).fold(0, u64::saturating_add);
+    };
+    logs.iter()
+        .map(|l| {
+            if l.log.number > r.log.number {
+                l.size
+            } else if l.log == r.log {
+                l.size.saturating_sub(r.pos)
+            } else {
+                0
+            }
+        })
+        .fold(0, u64::saturating_add)
+}
+
+/// Reported global state of a host (`/mars/actual-HOST/`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostActual {
+    /// `alive`: stamp of the module's last scan.
+    pub alive: Option<Stamp>,
+    /// `rest-space`: free bytes in /mars.
+    pub rest_space: Option<u64>,
+    /// `total-space`: size of /mars.
+    pub total_space: Option<u64>,
+    /// `is-emergency`.
+    pub is_emergency: Option<bool>,
+}
+
+impl HostActual {
+    /// Reads `/mars/actual-HOST/`.
+    pub fn read(dir: &Path) -> HostActual {
+        HostActual {
+            alive: value(&dir.join("alive"), |s: &str| s.parse::<Stamp>()),
+            rest_space: value(&dir.join(REST_SPACE), parse_u64),
+            total_space: value(&dir.join(TOTAL_SPACE), parse_u64),
+            is_emergency: value(&dir.join("is-emergency"), parse_switch),
+        }
+    }
+}
+
+/// The cluster as seen in /mars.
+#[derive(Clone, Debug, Default)]
+pub struct Cluster {
+    /// `uuid` (None: no cluster here).
+    pub uuid: Option<String>,
+    /// `ips/ip-HOST` per host.
+    pub ips: BTreeMap<HostName, String>,
+    /// `actual-HOST/` per host.
+    pub hosts: BTreeMap<HostName, HostActual>,
+    /// Names of all `resource-RES/` directories.
+    pub resources: Vec<ResourceName>,
+}
+
+impl Cluster {
+    /// Reads the global part of the tree.
+    pub fn read(mars: &Path) -> Result<Cluster> {
+        let mut c = Cluster {
+            uuid: read_link(&mars.join("uuid"))
+                .map_err(|e| Error::io("read", &mars.join("uuid"), e))?,
+            ..Cluster::default()
+        };
+        let ips = mars.join("ips");
+        for n in list_dir(&ips)? {
+            if let Ok(Entry::Ip(h)) = parse_entry_name(&n) {
+                if let Some(v) = read_link(&ips.join(&n)).ok().flatten() {
+                    c.ips.insert(h, v);
+                }
+            }
+        }
+        for n in list_dir(mars)? {
+            match parse_entry_name(&n) {
+                Ok(Entry::Resource(r)) if mars.join(&n).is_dir() => c.resources.push(r),
+                Ok(Entry::Actual(h)) => {
+                    c.hosts.insert(h, HostActual::read(&mars.join(&n)));
+                }
+                _ => {}
+            }
+        }
+        c.resources.sort();
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(n: u32, size: u64) -> LogFile {
+        LogFile {
+            log: LogName {
+                number: n,
+                host: HostName::new("a").unwrap(),
+            },
+            size,
+        }
+    }
+
+    #[test]
+    fn lag() {
+        let logs = [log(1, 100), log(2, 1000), log(3, 50)];
+        assert_eq!(writeback_lag(&logs, None), 1150);
+        let r = ReplayValue::parse("log-000000002-a,400,1000").unwrap();
+        assert_eq!(writeback_lag(&logs, Some(&r)), 600 + 50);
+        let r = ReplayValue::parse("log-000000003-a,50,50").unwrap();
+        assert_eq!(writeback_lag(&logs, Some(&r)), 0);
+        let r = ReplayValue::parse("log-000000003-a,80,80").unwrap();
+        assert_eq!(writeback_lag(&logs, Some(&r)), 0);
+        assert_eq!(writeback_lag(&[], None), 0);
+    }
+}

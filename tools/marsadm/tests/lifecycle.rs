@@ -1,0 +1,158 @@
+//! Whole command flows against a fake kernel thread, and the waits timing
+//! out when no kernel answers.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+
+use common::{disk, FakeDevices, FakeKernel, Fx, STAMP};
+
+fn mtime(fx: &Fx, rel: &str) -> String {
+    let m = fs::symlink_metadata(fx.mars.join(rel)).unwrap();
+    format!("{}.{:09}", m.mtime(), m.mtime_nsec())
+}
+
+#[test]
+fn create_cluster_with_and_without_module() {
+    let fx = Fx::new();
+    let out = fx.run(&["create-cluster", "--ip", "10.0.0.1"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("Created cluster"), "{out:?}");
+    assert!(out.stderr.contains("not a mount point"), "{out:?}");
+    assert_eq!(fx.read("ips/ip-node1").as_deref(), Some("10.0.0.1"));
+    let uuid = fx.read("uuid").unwrap();
+    assert!(mars_core::tree::Uuid::parse(&uuid).is_ok(), "{uuid}");
+    // Stamps come from the module's Lamport clock; the trigger was poked.
+    assert_eq!(mtime(&fx, "uuid"), STAMP);
+    assert_eq!(mtime(&fx, "ips/ip-node1"), STAMP);
+    assert_eq!(fx.triggered(), "1\n");
+
+    let fx = Fx::new();
+    fx.unload();
+    let out = fx.run(&["create-cluster"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("load the kernel module"), "{out:?}");
+    assert_ne!(mtime(&fx, "uuid"), STAMP);
+    assert!(fx.read("ips/ip-node1").is_some());
+}
+
+#[test]
+fn full_lifecycle_with_fake_kernel() {
+    let fx = Fx::with_cluster();
+    let _k = FakeKernel::start(&fx);
+    let img = disk(&fx, "vdb", 8 << 20);
+    let dev = img.to_str().unwrap();
+    let probe = FakeDevices::default();
+    assert_eq!(
+        fx.run_lib(&["--timeout", "10", "create-resource", "r0", dev], &probe),
+        0
+    );
+    assert_eq!(fx.read("resource-r0/size").as_deref(), Some("8388608"));
+    assert_eq!(fx.read("resource-r0/data-node1").as_deref(), Some(dev));
+    assert_eq!(fx.read("resource-r0/device-node1").as_deref(), Some("r0"));
+    assert_eq!(fx.read("resource-r0/primary").as_deref(), Some("node1"));
+    for s in ["attach", "connect", "allow-replay", "log-rotate"] {
+        assert_eq!(
+            fx.read(&format!("resource-r0/todo-node1/{s}")).as_deref(),
+            Some("1"),
+            "{s}"
+        );
+        assert_eq!(mtime(&fx, &format!("resource-r0/todo-node1/{s}")), STAMP);
+    }
+    assert_eq!(mtime(&fx, "resource-r0/size"), STAMP);
+    assert!(!fx.mars.join(".tmp-resource-r0").exists());
+    assert!(fx.dev.join("r0").exists());
+    assert_eq!(fx.triggered(), "1\n");
+
+    let out = fx.run(&["view-role", "r0"]);
+    assert_eq!(out.stdout, "primary\n", "{out:?}");
+    let out = fx.run(&["--timeout", "10", "log-rotate", "r0"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("now writing log 2"), "{out:?}");
+    assert_eq!(
+        fx.read("resource-r0/todo-node1/log-rotate").as_deref(),
+        Some("2")
+    );
+
+    let out = fx.run(&["--timeout", "10", "secondary", "r0"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(fx.read("resource-r0/primary").as_deref(), Some("(none)"));
+    assert!(!fx.dev.join("r0").exists());
+    let out = fx.run(&["--timeout", "10", "primary", "r0"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("is primary for r0"), "{out:?}");
+
+    let out = fx.run(&["--timeout", "10", "down", "all"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("Resource r0 is down"), "{out:?}");
+    for s in ["attach", "connect", "allow-replay"] {
+        assert_eq!(
+            fx.read(&format!("resource-r0/todo-node1/{s}")).as_deref(),
+            Some("0")
+        );
+    }
+    assert_eq!(fx.run(&["view-is-attached", "r0"]).stdout, "0\n");
+    let out = fx.run(&["--timeout", "10", "up", "r0"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(fx.run(&["view-state", "all"]).stdout, "r0 Up\n");
+
+    let out = fx.run(&["--timeout", "10", "delete-resource", "r0", "--force"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("Deleted resource r0"), "{out:?}");
+    assert!(!fx.mars.join("resource-r0").exists());
+    let left: Vec<_> = fs::read_dir(&fx.mars)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn waits_time_out_with_a_clear_message() {
+    let fx = Fx::with_cluster();
+    fx.resource("r0", false, false, 0);
+    fx.link("resource-r0/actual-node1/state", "Error");
+    fx.link(
+        "resource-r0/actual-node1/error",
+        "cannot open /dev/vdb: busy",
+    );
+    let out = fx.run(&["--timeout", "0.3", "up", "r0"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("timed out after 0.3 s waiting for r0 to be attached"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("state Error, attached no"), "{out:?}");
+    assert!(
+        out.stderr.contains("error: cannot open /dev/vdb: busy"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("what to do:"), "{out:?}");
+    // The wanted state stays written.
+    assert_eq!(
+        fx.read("resource-r0/todo-node1/attach").as_deref(),
+        Some("1")
+    );
+
+    let img = disk(&fx, "vdc", 4 << 20);
+    let code = fx.run_lib(
+        &[
+            "--timeout",
+            "0.2",
+            "create-resource",
+            "r1",
+            img.to_str().unwrap(),
+        ],
+        &FakeDevices::default(),
+    );
+    assert_eq!(code, 3);
+    assert_eq!(fx.read("resource-r1/primary").as_deref(), Some("node1"));
+
+    // --timeout 0 does not wait.
+    let out = fx.run(&["--timeout", "0", "down", "r0"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("Not waiting"), "{out:?}");
+}
