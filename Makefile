@@ -11,6 +11,8 @@
 #   make demo       boot a guest, load the module, show it working
 #   make fuzz       a longer fuzz run of the core crate (FUZZ_SECONDS each)
 #   make bench      host benchmarks of the core crate (criterion)
+#   make bench-vm   fio in a guest: raw data device vs /dev/mars/RES
+#   make powercut   the power-cut scenario with POWERCUT_CUTS cuts (default 100)
 #   make clean
 
 LLVM ?= -19
@@ -27,7 +29,7 @@ endif
 
 MARSADM := target/release/marsadm
 
-.PHONY: all setup kernel module marsadm check check-host demo fuzz bench clean
+.PHONY: all setup kernel module marsadm check check-host demo fuzz bench bench-vm powercut clean
 
 all: module marsadm
 
@@ -62,6 +64,12 @@ fuzz:
 
 bench:
 	$(CARGO) bench --locked -p mars-core
+
+bench-vm: setup
+	@tests/run-vm.sh tests/bench/bench-scenario.sh
+
+powercut: setup
+	@POWERCUT_CUTS=$${POWERCUT_CUTS:-100} tests/run-vm.sh tests/scenarios/12-power-cut.sh
 
 clean:
 	-$(MAKE) -C "$(KDIR)" M="$(CURDIR)" LLVM=$(LLVM) clean 2>/dev/null

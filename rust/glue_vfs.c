@@ -8,6 +8,11 @@
  * are not in the Rust bindings; these functions follow the patterns of
  * fs/namei.c (filename_symlinkat, do_renameat2) with in-kernel names.
  *
+ * Paths resolve in the file system view of the first user process
+ * (userspace_init_fs): since 7.x kernel threads start in an isolated nullfs
+ * root, so every exported function here runs its lookups inside
+ * scoped_with_init_fs().
+ *
  * Common contract: every path is a NUL-terminated absolute kernel string;
  * functions return 0 (or a length) on success and a negative errno on
  * failure; they may sleep and must be called from process context (our
@@ -17,6 +22,7 @@
 #include <linux/blkdev.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
@@ -45,7 +51,7 @@ static int mars_split(const char *path, char *dir, size_t dir_len,
 	return 0;
 }
 
-struct file *mars_file_open(const char *path, int flags, unsigned short mode,
+static struct file *__mars_file_open(const char *path, int flags, unsigned short mode,
 			    int *err)
 {
 	struct file *f = filp_open(path, flags | O_LARGEFILE, mode);
@@ -92,7 +98,7 @@ int mars_file_truncate(struct file *f, u64 len)
 	return vfs_truncate(&f->f_path, len);
 }
 
-struct file *mars_bdev_open(const char *path, void *holder, int *err)
+static struct file *__mars_bdev_open(const char *path, void *holder, int *err)
 {
 	struct file *f = bdev_file_open_by_path(path,
 			BLK_OPEN_READ | BLK_OPEN_WRITE, holder, NULL);
@@ -120,7 +126,7 @@ u32 mars_bdev_block_size(struct file *f)
 	return bdev_logical_block_size(file_bdev(f));
 }
 
-int mars_mkdir(const char *path)
+static int __mars_mkdir(const char *path)
 {
 	struct path parent;
 	struct dentry *d;
@@ -136,7 +142,7 @@ int mars_mkdir(const char *path)
 	return err;
 }
 
-int mars_remove(const char *path)
+static int __mars_remove(const char *path)
 {
 	char dir[MARS_PATH_MAX];
 	const char *name;
@@ -174,7 +180,7 @@ put:
 	return err;
 }
 
-int mars_rename(const char *oldpath, const char *newpath)
+static int __mars_rename(const char *oldpath, const char *newpath)
 {
 	char dir[MARS_PATH_MAX], newdir[MARS_PATH_MAX];
 	const char *oldname, *newname;
@@ -229,7 +235,7 @@ static int mars_symlink_create(const char *path, const char *target)
 	return err;
 }
 
-int mars_symlink(const char *path, const char *target, s64 sec, u32 nsec)
+static int __mars_symlink(const char *path, const char *target, s64 sec, u32 nsec)
 {
 	char dir[MARS_PATH_MAX], tmp[MARS_PATH_MAX];
 	struct timespec64 times[2] = {
@@ -246,7 +252,7 @@ int mars_symlink(const char *path, const char *target, s64 sec, u32 nsec)
 	if (snprintf(tmp, sizeof(tmp), "%s/.tmp-%s",
 		     strcmp(dir, "/") ? dir : "", name) >= sizeof(tmp))
 		return -ENAMETOOLONG;
-	err = mars_remove(tmp);		/* a leftover of an interrupted update */
+	err = __mars_remove(tmp);		/* a leftover of an interrupted update */
 	if (err && err != -ENOENT)
 		return err;
 	err = mars_symlink_create(tmp, target);
@@ -258,13 +264,13 @@ int mars_symlink(const char *path, const char *target, s64 sec, u32 nsec)
 		path_put(&p);
 	}
 	if (!err)
-		err = mars_rename(tmp, path);
+		err = __mars_rename(tmp, path);
 	if (err)
-		mars_remove(tmp);
+		__mars_remove(tmp);
 	return err;
 }
 
-int mars_readlink(const char *path, char *buf, size_t len, s64 *sec, u32 *nsec)
+static int __mars_readlink(const char *path, char *buf, size_t len, s64 *sec, u32 *nsec)
 {
 	DEFINE_DELAYED_CALL(done);
 	struct timespec64 mtime;
@@ -328,7 +334,7 @@ static bool mars_filldir(struct dir_context *ctx, const char *name, int namlen,
 	return true;
 }
 
-long mars_readdir(const char *path, char *buf, size_t len)
+static long __mars_readdir(const char *path, char *buf, size_t len)
 {
 	struct mars_readdir_ctx c = {
 		.ctx.actor = mars_filldir,
@@ -350,7 +356,7 @@ long mars_readdir(const char *path, char *buf, size_t len)
 	return c.used;
 }
 
-int mars_statfs(const char *path, u64 *total, u64 *avail)
+static int __mars_statfs(const char *path, u64 *total, u64 *avail)
 {
 	struct kstatfs st;
 	struct path p;
@@ -366,4 +372,87 @@ int mars_statfs(const char *path, u64 *total, u64 *avail)
 	*total = st.f_blocks * st.f_bsize;
 	*avail = st.f_bavail * st.f_bsize;
 	return 0;
+}
+
+/* Exported entry points: the same, with paths resolved as init sees them. */
+
+struct file *mars_file_open(const char *path, int flags, unsigned short mode, int *err)
+{
+	struct file *ret;
+
+	scoped_with_init_fs()
+		ret = __mars_file_open(path, flags, mode, err);
+	return ret;
+}
+
+struct file *mars_bdev_open(const char *path, void *holder, int *err)
+{
+	struct file *ret;
+
+	scoped_with_init_fs()
+		ret = __mars_bdev_open(path, holder, err);
+	return ret;
+}
+
+int mars_mkdir(const char *path)
+{
+	int ret;
+
+	scoped_with_init_fs()
+		ret = __mars_mkdir(path);
+	return ret;
+}
+
+int mars_remove(const char *path)
+{
+	int ret;
+
+	scoped_with_init_fs()
+		ret = __mars_remove(path);
+	return ret;
+}
+
+int mars_rename(const char *oldpath, const char *newpath)
+{
+	int ret;
+
+	scoped_with_init_fs()
+		ret = __mars_rename(oldpath, newpath);
+	return ret;
+}
+
+int mars_symlink(const char *path, const char *target, s64 sec, u32 nsec)
+{
+	int ret;
+
+	scoped_with_init_fs()
+		ret = __mars_symlink(path, target, sec, nsec);
+	return ret;
+}
+
+int mars_readlink(const char *path, char *buf, size_t len, s64 *sec, u32 *nsec)
+{
+	int ret;
+
+	scoped_with_init_fs()
+		ret = __mars_readlink(path, buf, len, sec, nsec);
+	return ret;
+}
+
+long mars_readdir(const char *path, char *buf, size_t len)
+{
+	long ret;
+
+	scoped_with_init_fs()
+		ret = __mars_readdir(path, buf, len);
+	return ret;
+}
+
+int mars_statfs(const char *path, u64 *total, u64 *avail)
+{
+	int ret;
+
+	scoped_with_init_fs()
+		ret = __mars_statfs(path, total, avail);
+	return ret;
 }

@@ -27,6 +27,8 @@ pub(crate) struct Control {
     resources: Mutex<KVec<Resource>>,
     #[pin]
     space_warned: Mutex<bool>,
+    #[pin]
+    last_error: Mutex<Option<i32>>,
 }
 
 impl Control {
@@ -37,6 +39,7 @@ impl Control {
                 host,
                 resources <- new_mutex!(KVec::new()),
                 space_warned <- new_mutex!(false),
+                last_error <- new_mutex!(None),
             }),
             GFP_KERNEL,
         )
@@ -45,7 +48,13 @@ impl Control {
     /// Free-space check of /mars: reports it and says whether it is low.
     fn check_space(&self) -> bool {
         let Ok(root) = fpath!("{}", tree::ROOT) else { return false };
-        let Ok((total, avail)) = ffi::statfs(&root) else { return false };
+        let (total, avail) = match ffi::statfs(&root) {
+            Ok(v) => v,
+            Err(e) => {
+                self.note_error("cannot stat /mars", e);
+                return false;
+            }
+        };
         let low = avail < EMERGENCY_BYTES;
         let warn = avail.saturating_mul(100) < total.saturating_mul(WARN_PERCENT);
         let mut warned = self.space_warned.lock();
@@ -56,7 +65,11 @@ impl Control {
         }
         *warned = warn;
         if let Ok(dir) = host_actual_dir(&self.host) {
-            if tree::ensure_dir(&dir).is_ok() {
+            let made = tree::ensure_dir(&dir);
+            if let Err(e) = made {
+                self.note_error("cannot create /mars/actual-HOST", e);
+            }
+            if made.is_ok() {
                 let _ = fpath!("{}", avail).and_then(|v| tree::update(&fpath!("{}/rest-space", dir)?, v.as_str()));
                 let _ = fpath!("{}", total).and_then(|v| tree::update(&fpath!("{}/total-space", dir)?, v.as_str()));
                 let _ = tree::update(&fpath!("{}/is-emergency", dir).unwrap_or(dir), if low { "1" } else { "0" });
@@ -69,7 +82,7 @@ impl Control {
     fn resource_names(&self) -> KVec<ResourceName> {
         let mut names = KVec::new();
         let Ok(root) = fpath!("{}", tree::ROOT) else { return names };
-        let _ = tree::for_each_name(&root, |name| {
+        let r = tree::for_each_name(&root, |name| {
             if let Some(res) = name.strip_prefix("resource-") {
                 if let Ok(res) = ResourceName::new(res) {
                     names.push(res, GFP_KERNEL)?;
@@ -77,7 +90,19 @@ impl Control {
             }
             Ok(())
         });
+        if let Err(e) = r {
+            self.note_error("cannot list /mars", e);
+        }
         names
+    }
+
+    /// Reports a failing scan step once (not on every scan).
+    fn note_error(&self, what: &str, e: Error) {
+        let mut last = self.last_error.lock();
+        if *last != Some(e.to_errno()) {
+            pr_warn!("{}: error {}\n", what, e.to_errno());
+            *last = Some(e.to_errno());
+        }
     }
 
     /// One pass: converge every resource and report.

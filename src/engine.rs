@@ -61,6 +61,22 @@ impl Rec {
     }
 }
 
+/// Encodes a write record for `header` into a new buffer; `fill` copies
+/// the data (`header.len` bytes) straight into its place after the
+/// header, and the checksum covers it without a second copy.
+pub(crate) fn encode_write(header: &Header, fill: impl FnOnce(&mut [u8]) -> Result) -> Result<KVVec<u8>> {
+    let len = usize::try_from(header.len).map_err(|_| EINVAL)?;
+    let total = encoded_len(len).ok_or(EINVAL)?;
+    let mut buf = KVVec::<u8>::from_elem(0u8, total, GFP_KERNEL)?;
+    let (head, rest) = buf.split_at_mut_checked(HEADER_LEN).ok_or(EINVAL)?;
+    let mut w = RecordWriter::begin(&KernelCrc32c, header, head).map_err(|_| EINVAL)?;
+    let (payload, tail) = rest.split_at_mut_checked(len).ok_or(EINVAL)?;
+    fill(payload)?;
+    w.payload(&KernelCrc32c, payload).map_err(|_| EINVAL)?;
+    w.finish(&KernelCrc32c, tail).map_err(|_| EINVAL)?;
+    Ok(buf)
+}
+
 impl Chunk for Arc<Rec> {
     fn same(&self, other: &Self) -> bool {
         Arc::ptr_eq(self, other)
@@ -195,21 +211,13 @@ impl IoWorker {
 
     /// Encodes the write `rq` as a record and appends it to the log.
     fn log_write(&self, log: &mut LogWriter, rq: &Rq, info: &RqInfo) -> Result<Arc<Rec>> {
-        let len = usize::try_from(info.len).map_err(|_| EINVAL)?;
-        let total = encoded_len(len).ok_or(EINVAL)?;
-        let mut buf = KVVec::<u8>::from_elem(0u8, total, GFP_KERNEL)?;
         let ns = ffi::lamport_tick();
         let stamp = Stamp {
             sec: ns / 1_000_000_000,
             nsec: (ns % 1_000_000_000) as u32,
         };
         let header = Header::write(log.next_seq, stamp, info.pos, info.len, log.durable);
-        let (head, rest) = buf.split_at_mut_checked(HEADER_LEN).ok_or(EINVAL)?;
-        let mut w = RecordWriter::begin(&KernelCrc32c, &header, head).map_err(|_| EINVAL)?;
-        let (payload, tail) = rest.split_at_mut_checked(len).ok_or(EINVAL)?;
-        rq.copy_out(payload)?;
-        w.payload(&KernelCrc32c, payload).map_err(|_| EINVAL)?;
-        w.finish(&KernelCrc32c, tail).map_err(|_| EINVAL)?;
+        let buf = encode_write(&header, |payload| rq.copy_out(payload))?;
         log.append(&buf)?;
         Ok(Arc::new(
             Rec {
@@ -275,12 +283,19 @@ impl IoWorker {
 
     /// Switches to emergency mode: drain writeback, then bypass the log.
     ///
-    /// Direct writes are only safe once `replay-HOST` points at the end of
-    /// the log: otherwise a crash would replay older records over newer
-    /// data. If that link cannot be written, the data path fails instead
-    /// (writes end with an error, nothing is corrupted).
-    fn enter_emergency(&self, log: &mut LogWriter) {
+    /// Once writeback has drained, every record of the current log is on
+    /// the data device: the log is closed, an empty successor is started
+    /// (if /mars can still hold an empty file) and `replay-HOST` moves to
+    /// the successor's start, so the full log can be deleted (`marsadm
+    /// log-delete`) and no crash can replay old records over the direct
+    /// writes that follow. If `replay-HOST` cannot be written, the data
+    /// path fails instead: writes end with an error, nothing is corrupted.
+    fn enter_emergency(&self, slot: &mut Option<LogWriter>) {
         let e = &self.engine;
+        let Some(mut log) = slot.take() else {
+            e.emergency.store(true, Relaxed);
+            return;
+        };
         pr_warn!(
             "{}: /mars is full: EMERGENCY MODE, writes bypass the log ({} ends at {})\n",
             e.res.as_str(),
@@ -289,7 +304,18 @@ impl IoWorker {
         );
         let _ = log.sync();
         e.wait_drained();
-        let value = ReplayValue { log: log.name, pos: log.pos, len: log.pos };
+        let name = log.name;
+        if let Err(err) = log.close(&e.res) {
+            pr_warn!("{}: closing {} failed: {}\n", e.res.as_str(), name, err.to_errno());
+        }
+        let Some(next) = name.number.checked_add(1) else {
+            e.failed.store(true, Relaxed);
+            return;
+        };
+        let next_name = LogName { number: next, host: e.host };
+        *slot = LogWriter::create(&e.res, e.host, next).ok();
+        e.log_number.store(next, Relaxed);
+        let value = ReplayValue { log: next_name, pos: 0, len: 0 };
         let r = tree::resource_entry(&e.res, format_args!("replay-{}", e.host.as_str()))
             .and_then(|link| ffi::fpath!("{}", value).and_then(|v| tree::write(&link, v.as_str())));
         match r {
@@ -301,12 +327,17 @@ impl IoWorker {
         }
     }
 
-    /// Leaves emergency mode: a fresh log takes the writes again.
+    /// Leaves emergency mode: logging resumes in the (empty) log started
+    /// when the emergency began, or in a new one.
     fn leave_emergency(&self, slot: &mut Option<LogWriter>) -> Result {
         let e = &self.engine;
-        let next = self.rotate(slot)?;
+        if slot.is_none() {
+            *slot = Some(LogWriter::create(&e.res, e.host, e.log_number.load(Relaxed))?);
+        }
         e.emergency.store(false, Relaxed);
-        pr_info!("{}: /mars has space again: logging resumes in log {}\n", e.res.as_str(), next);
+        if let Some(log) = slot.as_ref() {
+            pr_info!("{}: /mars has space again: logging resumes in {}\n", e.res.as_str(), log.name);
+        }
         Ok(())
     }
 
@@ -359,9 +390,7 @@ impl IoWorker {
                     };
                     let r = match r {
                         Err(err) if err == ENOSPC => {
-                            if let Some(log) = slot.as_mut() {
-                                self.enter_emergency(log);
-                            }
+                            self.enter_emergency(slot);
                             if e.emergency.load(Relaxed) {
                                 self.write_direct(&rq, &info, scratch)
                             } else {
@@ -436,9 +465,7 @@ impl ThreadMain for IoWorker {
                         pr_err!("{}: cannot leave emergency mode: {}\n", e.res.as_str(), err.to_errno());
                     }
                 } else if !e.emergency.load(Relaxed) && e.space_low.load(Relaxed) {
-                    if let Some(log) = slot.as_mut() {
-                        self.enter_emergency(log);
-                    }
+                    self.enter_emergency(&mut slot);
                 }
                 let want = e.rotate_to.load(Relaxed);
                 let cur = e.log_number.load(Relaxed);
@@ -550,5 +577,52 @@ impl ThreadMain for Writeback {
             }
             e.progress.notify_all();
         }
+    }
+}
+
+#[kunit_tests(mars_record)]
+mod tests {
+    use super::encode_write;
+    use crate::crc::KernelCrc32c;
+    use crate::mars_core::lamport::Stamp;
+    use crate::mars_core::log::scanner::{Scanner, Verdict};
+    use crate::mars_core::log::Header;
+    use kernel::prelude::*;
+
+    /// A write request maps to one record that the scanner reads back
+    /// with the same position, length, sequence number and data.
+    #[test]
+    fn write_request_maps_to_one_record() {
+        let stamp = Stamp { sec: 1_700_000_000, nsec: 5 };
+        let mut log = KVec::new();
+        for (seq, pos, len) in [(1u64, 0u64, 512u64), (2, 4096, 4096), (3, 1 << 20, 12288)] {
+            let header = Header::write(seq, stamp, pos, len, 0);
+            let buf = encode_write(&header, |p| {
+                for (i, b) in p.iter_mut().enumerate() {
+                    *b = (i as u64 ^ seq) as u8;
+                }
+                Ok(())
+            })
+            .unwrap();
+            log.extend_from_slice(&buf, GFP_KERNEL).unwrap();
+        }
+        let mut scanner = Scanner::new(&log, 0, 1, true, &KernelCrc32c);
+        let mut n = 0u64;
+        for rec in scanner.by_ref() {
+            n += 1;
+            assert_eq!(rec.header.seq, n);
+            assert_eq!(rec.payload.len() as u64, rec.header.len);
+            assert!(rec.payload.iter().enumerate().all(|(i, b)| *b == (i as u64 ^ n) as u8));
+        }
+        assert_eq!(n, 3);
+        assert_eq!(scanner.verdict(), Some(Verdict::CleanEnd { offset: log.len() as u64 }));
+    }
+
+    /// A failing copy (e.g. a request whose length does not match) makes
+    /// no record.
+    #[test]
+    fn failed_copy_makes_no_record() {
+        let header = Header::write(1, Stamp { sec: 1, nsec: 0 }, 0, 4096, 0);
+        assert!(encode_write(&header, |_| Err(EINVAL)).is_err());
     }
 }

@@ -24,9 +24,11 @@ pub mod mars_core {
     pub mod tree;
     pub mod log;
     pub mod wire;
+    pub mod retention;
 }
 
 mod control;
+mod core_kunit;
 mod crc;
 mod display;
 mod engine;

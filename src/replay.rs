@@ -16,7 +16,7 @@ use super::mars_core::bytes::le_u64;
 use super::mars_core::log::scanner::{find_proof, Proof, Scanner, Verdict};
 use super::mars_core::log::{CorruptionKind, Kind, HEADER_LEN, MAGIC, MAX_RECORD_LEN};
 use super::mars_core::names::{HostName, LogName, ResourceName};
-use super::mars_core::tree::ReplayValue;
+use super::mars_core::tree::{ReplayValue, VersionValue};
 use super::tree;
 use core::fmt;
 use kernel::prelude::*;
@@ -159,14 +159,29 @@ pub(crate) fn replay(
             return Err(ReplayError::BadPosition { log: name, pos: start });
         }
         let is_last = Some(number) == last_number;
-        let end = replay_one(&file, name, start, size, is_last, bdev, dev_size, &mut window, &mut out)?;
+        let closed_at = closed_end(res, &name)?;
+        let end = replay_one(&file, name, start, size, is_last, closed_at, bdev, dev_size, &mut window, &mut out)?;
         out.last = Some((name, end));
     }
     bdev.file().sync()?;
     Ok(out)
 }
 
+/// Where log `name` ended when it was closed (its `version-` link), if it
+/// was: everything before that offset had been synced.
+fn closed_end(res: &ResourceName, name: &LogName) -> Result<Option<u64>> {
+    let link = tree::resource_entry(res, format_args!("version-{:09}-{}", name.number, name.host.as_str()))?;
+    Ok(tree::read(&link)?
+        .and_then(|v| VersionValue::parse(v.as_str()).ok())
+        .filter(|v| v.log == *name)
+        .map(|v| v.endpos))
+}
+
 /// Replays one log from `start`; returns the offset where it ends.
+///
+/// A bad record is a torn tail (dropped) only in the last log and only
+/// past the end a `version-` link recorded for it; anywhere else the log
+/// had been synced there, so it is corruption.
 #[allow(clippy::too_many_arguments)]
 fn replay_one(
     file: &File,
@@ -174,6 +189,7 @@ fn replay_one(
     start: u64,
     size: u64,
     is_last: bool,
+    closed_at: Option<u64>,
     bdev: &Bdev,
     dev_size: u64,
     window: &mut VVec<u8>,
@@ -199,8 +215,9 @@ fn replay_one(
         }
         expected = scanner.expected_seq();
         let torn = |offset: u64, kind| -> core::result::Result<u64, ReplayError> {
-            if !is_last {
-                // Logs before the last were synced before the next began.
+            // Logs before the last were synced before the next began; a
+            // closed log was synced up to its recorded end.
+            if !is_last || closed_at.is_some_and(|end| offset < end) {
                 return Err(ReplayError::Corrupt { log: name, offset, kind });
             }
             file.truncate(offset)?;

@@ -1,10 +1,11 @@
 //! MARS core: everything that can be decided without the kernel.
 //!
 //! The transaction log record format and its scanner, the Lamport clock, the
-//! `/mars` symlink-tree grammar, the wire protocol codec and CRC-32C. This
-//! crate is pure `core` code: no allocation, no floating point, no panics on
-//! any input. The kernel module includes these files as a module tree
-//! (`#[path = "core"] pub mod mars_core { ... }`); `marsadm` uses the crate.
+//! `/mars` symlink-tree grammar, log retention, the wire protocol codec and
+//! CRC-32C. This crate is pure `core` code: no allocation, no floating
+//! point, no panics on any input. The kernel module includes these files as
+//! a module tree (`#[path = "core"] pub mod mars_core { ... }`); `marsadm`
+//! uses the crate.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -39,3 +40,4 @@ pub mod names;
 pub mod tree;
 pub mod log;
 pub mod wire;
+pub mod retention;

@@ -8,6 +8,8 @@
 
 use core::fmt;
 
+use super::lamport::Stamp;
+
 /// Maximum length of a host, resource or device name in bytes.
 pub const MAX_NAME_LEN: usize = 63;
 
@@ -30,6 +32,11 @@ pub const LOG_DIGITS: usize = 9;
 pub const MAX_LOG_NUMBER: u32 = 999_999_999;
 /// Prefix of temporary names used for atomic link updates.
 pub const TMP_PREFIX: &str = ".tmp-";
+/// Prefix of a resource directory that is being deleted:
+/// `.deleted-resource-RES-STAMP` (see [`Entry::DeletedResource`]).
+pub const DELETED_RESOURCE_PREFIX: &str = ".deleted-resource-";
+/// Name of the `todo-HOST/log-rotate` link (see [`Entry::LogRotate`]).
+pub const LOG_ROTATE: &str = "log-rotate";
 
 /// Why a name was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -296,11 +303,19 @@ pub enum ActualKey {
     Alive,
     /// `time`
     Time,
+    /// `log-number`: the log the kernel writes now (`0`: none yet).
+    LogNumber,
+    /// `writeback-pending`: log bytes not yet written back.
+    WritebackPending,
+    /// `rest-space` (in `/mars/actual-HOST/`): free bytes in `/mars`.
+    RestSpace,
+    /// `total-space` (in `/mars/actual-HOST/`): size of `/mars` in bytes.
+    TotalSpace,
 }
 
 impl ActualKey {
     /// All known keys.
-    pub const ALL: [ActualKey; 11] = [
+    pub const ALL: [ActualKey; 15] = [
         ActualKey::IsAttached,
         ActualKey::IsCopying,
         ActualKey::IsReplaying,
@@ -312,6 +327,10 @@ impl ActualKey {
         ActualKey::Error,
         ActualKey::Alive,
         ActualKey::Time,
+        ActualKey::LogNumber,
+        ActualKey::WritebackPending,
+        ActualKey::RestSpace,
+        ActualKey::TotalSpace,
     ];
 
     /// The entry name.
@@ -328,6 +347,10 @@ impl ActualKey {
             ActualKey::Error => "error",
             ActualKey::Alive => "alive",
             ActualKey::Time => "time",
+            ActualKey::LogNumber => "log-number",
+            ActualKey::WritebackPending => "writeback-pending",
+            ActualKey::RestSpace => "rest-space",
+            ActualKey::TotalSpace => "total-space",
         }
     }
 
@@ -388,6 +411,8 @@ pub enum Entry<'a> {
     Todo(HostName),
     /// A switch inside `todo-HOST/`.
     Switch(Switch),
+    /// `log-rotate` inside `todo-HOST/`: the log number wanted as current.
+    LogRotate,
     /// `actual-HOST/` directory.
     Actual(HostName),
     /// A well-known entry inside `actual-HOST/` (unknown ones: [`ActualName`]).
@@ -402,15 +427,39 @@ pub enum Entry<'a> {
     SyncStatus(HostName),
     /// `syncpos-HOST` link.
     SyncPos(HostName),
-    /// `.tmp-NAME`: temporary name for an atomic update of entry `NAME`.
+    /// `.tmp-NAME`: temporary name for an atomic update of entry `NAME`
+    /// (also `.tmp-resource-RES/` while a resource is built, see [`TmpName`]).
     Tmp(&'a str),
+    /// `.deleted-resource-RES-STAMP/`: resource directory renamed aside
+    /// before it is removed (`STAMP` as [`Stamp`] formats it).
+    DeletedResource(ResourceName, Stamp),
+}
+
+/// Formats the temporary name `.tmp-NAME` of an entry without allocating,
+/// for example `TmpName(Entry::Resource(r))` is `.tmp-resource-R`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TmpName<T>(pub T);
+
+impl<T: fmt::Display> fmt::Display for TmpName<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{TMP_PREFIX}{}", self.0)
+    }
+}
+
+/// Parses the part of `.deleted-resource-RES-STAMP` after the prefix.
+fn parse_deleted_resource(s: &str) -> Result<Entry<'_>, NameError> {
+    // A resource name never contains '.', a stamp never contains '-'.
+    let (res, stamp) = s.rsplit_once('-').ok_or(NameError::UnknownEntry)?;
+    let stamp = stamp.parse::<Stamp>().map_err(|_| NameError::UnknownEntry)?;
+    Ok(Entry::DeletedResource(ResourceName::new(res)?, stamp))
 }
 
 /// Parses a single entry name. Unknown names are rejected (see
 /// [`ActualName::parse`] for the open-ended `actual-HOST/` directory).
 pub fn parse_entry_name(s: &str) -> Result<Entry<'_>, NameError> {
     if let Some(inner) = s.strip_prefix(TMP_PREFIX) {
-        if inner.starts_with(TMP_PREFIX) {
+        // No temporary name of a temporary or otherwise hidden name.
+        if inner.starts_with('.') {
             return Err(NameError::BadChar);
         }
         // Any entry name, including open-ended names inside `actual-HOST/`.
@@ -419,11 +468,15 @@ pub fn parse_entry_name(s: &str) -> Result<Entry<'_>, NameError> {
         }
         return Ok(Entry::Tmp(inner));
     }
+    if let Some(rest) = s.strip_prefix(DELETED_RESOURCE_PREFIX) {
+        return parse_deleted_resource(rest);
+    }
     match s {
         "primary" => return Ok(Entry::Primary),
         "size" => return Ok(Entry::Size),
         "ips" => return Ok(Entry::Ips),
         "uuid" => return Ok(Entry::Uuid),
+        LOG_ROTATE => return Ok(Entry::LogRotate),
         _ => {}
     }
     if let Some(w) = Switch::from_name(s) {
@@ -460,7 +513,11 @@ impl Entry<'_> {
     pub const fn is_dir(&self) -> bool {
         matches!(
             self,
-            Entry::Resource(_) | Entry::Todo(_) | Entry::Actual(_) | Entry::Ips
+            Entry::Resource(_)
+                | Entry::Todo(_)
+                | Entry::Actual(_)
+                | Entry::Ips
+                | Entry::DeletedResource(..)
         )
     }
 }
@@ -478,6 +535,7 @@ impl fmt::Display for Entry<'_> {
             Entry::Size => f.write_str("size"),
             Entry::Todo(h) => write!(f, "todo-{h}"),
             Entry::Switch(w) => f.write_str(w.as_str()),
+            Entry::LogRotate => f.write_str(LOG_ROTATE),
             Entry::Actual(h) => write!(f, "actual-{h}"),
             Entry::Status(k) => f.write_str(k.as_str()),
             Entry::Ips => f.write_str("ips"),
@@ -486,6 +544,7 @@ impl fmt::Display for Entry<'_> {
             Entry::SyncStatus(h) => write!(f, "syncstatus-{h}"),
             Entry::SyncPos(h) => write!(f, "syncpos-{h}"),
             Entry::Tmp(n) => write!(f, "{TMP_PREFIX}{n}"),
+            Entry::DeletedResource(r, st) => write!(f, "{DELETED_RESOURCE_PREFIX}{r}-{st}"),
         }
     }
 }
@@ -546,6 +605,9 @@ mod tests {
             "primary", "data-h", "device-h", "size", "todo-h", "attach", "connect", "sync",
             "allow-replay", "actual-h", "is-attached", "is-primary", "open-count", "ips",
             "ip-h", "uuid", "syncstatus-h", "syncpos-h", ".tmp-replay-h", ".tmp-primary", ".tmp-custom-flag",
+            "log-rotate", ".tmp-log-rotate", "log-number", "writeback-pending", "rest-space",
+            "total-space", ".tmp-log-number", ".tmp-resource-r0",
+            ".deleted-resource-r0-1700000000.000000042", ".deleted-resource-a-b--0.000000000",
         ] {
             let e = parse_entry_name(s).unwrap();
             assert_eq!(e.to_string(), s);
@@ -558,10 +620,41 @@ mod tests {
             "", "log-000000000-h", "log-1-h", "log-0000000001-h", "log-00000001a-h",
             "log-000000001", "log-000000001-", "log-000000001-none", "resource-", "replay-",
             "replay-..", "data-a/b", "foo", "foo-bar", ".tmp-", ".tmp-.tmp-size", ".tmp-Foo",
-            "Primary", "size ", "resource-all",
+            "Primary", "size ", "resource-all", "log-rotate-1", "log-numbers", "Log-rotate",
+            ".deleted-resource-r0", ".deleted-resource-r0-", ".deleted-resource-r0-17",
+            ".deleted-resource-r0-1.1", ".deleted-resource-r0-01.000000000",
+            ".deleted-resource--1.000000000", ".deleted-resource-all-1.000000000",
+            ".tmp-.deleted-resource-r0-1.000000000", ".deleted-resource-R-1.000000000",
         ] {
             assert!(parse_entry_name(s).is_err(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn new_entries() {
+        assert_eq!(parse_entry_name("log-rotate"), Ok(Entry::LogRotate));
+        assert_eq!(
+            parse_entry_name("log-number"),
+            Ok(Entry::Status(ActualKey::LogNumber))
+        );
+        for k in ActualKey::ALL {
+            assert_eq!(ActualKey::from_name(k.as_str()), Some(k));
+            assert_eq!(ActualName::parse(k.as_str()), Ok(ActualName::Known(k)));
+        }
+        let r = ResourceName::new("r0").unwrap();
+        assert_eq!(TmpName(Entry::Resource(r)).to_string(), ".tmp-resource-r0");
+        assert_eq!(
+            parse_entry_name(".tmp-resource-r0"),
+            Ok(Entry::Tmp("resource-r0"))
+        );
+        let st = Stamp { sec: 5, nsec: 7 };
+        let d = Entry::DeletedResource(r, st);
+        assert_eq!(d.to_string(), ".deleted-resource-r0-5.000000007");
+        assert_eq!(parse_entry_name(".deleted-resource-r0-5.000000007"), Ok(d));
+        assert!(d.is_dir());
+        let r = ResourceName::new("a-").unwrap();
+        let d = Entry::DeletedResource(r, Stamp::MAX);
+        assert_eq!(parse_entry_name(&d.to_string()), Ok(d));
     }
 
     #[test]
@@ -570,6 +663,10 @@ mod tests {
         assert!(check_tree_path("resource-r/actual-h/is-primary").is_ok());
         assert!(check_tree_path("resource-r/actual-h/custom-flag").is_ok());
         assert!(check_tree_path("resource-r/log-000000001-h").is_ok());
+        assert!(check_tree_path("resource-r/todo-h/log-rotate").is_ok());
+        assert!(check_tree_path("resource-r/actual-h/log-number").is_ok());
+        assert!(check_tree_path("resource-r/actual-h/writeback-pending").is_ok());
+        assert!(check_tree_path("actual-h/rest-space").is_ok());
         for bad in ["/resource-r", "resource-r/", "resource-r//size", "resource-r/..", "../x"] {
             assert!(check_tree_path(bad).is_err(), "{bad}");
         }

@@ -4,18 +4,28 @@
 //! [`ValueError`] for anything else. Formatting (`Display`) produces exactly
 //! what the parser accepts. Any link may instead hold the tombstone
 //! [`TOMBSTONE`] (see [`Link`]).
+//!
+//! [`LinkKind`] says which link a tree path names and [`ValueKind`] which
+//! grammar its value has; [`check_link`] checks a (path, value) pair.
 
 use core::fmt;
 use core::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use super::crc32c::Crc32c;
-use super::lamport::parse_decimal_u64;
-use super::names::{DeviceName, HostName, LogName, NameError, MAX_NAME_LEN};
+use super::lamport::{parse_decimal_u64, Stamp};
+use super::names::{
+    check_tree_path, parse_entry_name, ActualKey, ActualName, DeviceName, Entry, HostName,
+    LogName, NameError, Switch, MAX_LOG_NUMBER, MAX_NAME_LEN,
+};
 
 /// The tombstone value: a link deleted by the cluster.
 pub const TOMBSTONE: &str = ".deleted";
 /// The `primary` value meaning "no designated primary".
 pub const NO_PRIMARY: &str = "(none)";
+/// The `actual-HOST/error` value meaning "no error".
+pub const NO_ERROR: &str = "(none)";
+/// Maximum length of a free-text value (such as `actual-HOST/error`) in bytes.
+pub const MAX_TEXT_LEN: usize = 255;
 /// Maximum length of a `data-HOST` path in bytes.
 pub const MAX_DATA_PATH: usize = 255;
 /// Sector size: `size` must be a multiple of this.
@@ -44,6 +54,11 @@ pub enum ValueError {
     BadAddress,
     /// A UUID is not 8-4-4-4-12 lowercase hex.
     BadUuid,
+    /// A timestamp is not `SEC.NNNNNNNNN`.
+    BadStamp,
+    /// A text value is empty, too long or has control characters (a word:
+    /// not `[A-Za-z0-9]+`).
+    BadText,
 }
 
 impl From<NameError> for ValueError {
@@ -67,6 +82,10 @@ impl fmt::Display for ValueError {
             ),
             ValueError::BadAddress => f.write_str("bad IP address or port"),
             ValueError::BadUuid => f.write_str("uuid must be 8-4-4-4-12 lowercase hex"),
+            ValueError::BadStamp => f.write_str("timestamp must be SEC.NNNNNNNNN"),
+            ValueError::BadText => f.write_str(
+                "text must be 1 to 255 bytes without control characters (a word: [A-Za-z0-9]+)",
+            ),
         }
     }
 }
@@ -74,6 +93,42 @@ impl fmt::Display for ValueError {
 /// Parses a decimal `u64` (no sign, no leading zeros).
 pub fn parse_u64(s: &str) -> Result<u64, ValueError> {
     parse_decimal_u64(s).ok_or(ValueError::BadNumber)
+}
+
+/// Parses a log number value (`actual-HOST/log-number`): decimal
+/// `0..=999999999`, no leading zeros; `0` means "no log yet".
+pub fn parse_log_number_value(s: &str) -> Result<u32, ValueError> {
+    u32::try_from(parse_u64(s)?)
+        .ok()
+        .filter(|&n| n <= MAX_LOG_NUMBER)
+        .ok_or(ValueError::BadNumber)
+}
+
+/// Parses a `todo-HOST/log-rotate` value: the log number wanted as
+/// current, decimal `1..=999999999`, no leading zeros.
+pub fn parse_log_rotate(s: &str) -> Result<u32, ValueError> {
+    match parse_log_number_value(s)? {
+        0 => Err(ValueError::BadNumber),
+        n => Ok(n),
+    }
+}
+
+/// Checks a free-text value: 1 to [`MAX_TEXT_LEN`] bytes, no control
+/// characters (so it is one printable line).
+pub fn check_text(s: &str) -> Result<(), ValueError> {
+    if s.is_empty() || s.len() > MAX_TEXT_LEN || s.chars().any(char::is_control) {
+        return Err(ValueError::BadText);
+    }
+    Ok(())
+}
+
+/// Checks a one-word value such as `actual-HOST/state`: `[A-Za-z0-9]+`,
+/// at most [`MAX_TEXT_LEN`] bytes.
+pub fn check_word(s: &str) -> Result<(), ValueError> {
+    if s.is_empty() || s.len() > MAX_TEXT_LEN || !s.bytes().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ValueError::BadText);
+    }
+    Ok(())
 }
 
 /// A link value or the tombstone.
@@ -469,6 +524,243 @@ impl fmt::Display for Uuid {
     }
 }
 
+/// The grammar of a link value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    /// [`Uuid`].
+    Uuid,
+    /// [`IpValue`].
+    Ip,
+    /// [`parse_size`].
+    Size,
+    /// [`check_data_path`].
+    DataPath,
+    /// [`parse_device`].
+    Device,
+    /// [`PrimaryValue`].
+    Primary,
+    /// [`parse_switch`].
+    Switch,
+    /// [`parse_log_rotate`].
+    LogRotate,
+    /// [`parse_log_number_value`].
+    LogNumber,
+    /// A byte count or counter: [`parse_u64`].
+    Count,
+    /// [`ReplayValue`].
+    Replay,
+    /// [`VersionValue`].
+    Version,
+    /// A [`Stamp`].
+    Stamp,
+    /// [`check_word`].
+    Word,
+    /// [`check_text`].
+    Text,
+}
+
+impl ValueKind {
+    /// Checks that `s` is a live value of this grammar (the tombstone is not
+    /// accepted here; see [`Link`]).
+    pub fn check(self, s: &str) -> Result<(), ValueError> {
+        match self {
+            ValueKind::Uuid => Uuid::parse(s).map(drop),
+            ValueKind::Ip => IpValue::parse(s).map(drop),
+            ValueKind::Size => parse_size(s).map(drop),
+            ValueKind::DataPath => check_data_path(s),
+            ValueKind::Device => parse_device(s).map(drop),
+            ValueKind::Primary => PrimaryValue::parse(s).map(drop),
+            ValueKind::Switch => parse_switch(s).map(drop),
+            ValueKind::LogRotate => parse_log_rotate(s).map(drop),
+            ValueKind::LogNumber => parse_log_number_value(s).map(drop),
+            ValueKind::Count => parse_u64(s).map(drop),
+            ValueKind::Replay => ReplayValue::parse(s).map(drop),
+            ValueKind::Version => VersionValue::parse(s).map(drop),
+            ValueKind::Stamp => s.parse::<Stamp>().map(drop).map_err(|_| ValueError::BadStamp),
+            ValueKind::Word => check_word(s),
+            ValueKind::Text => check_text(s),
+        }
+    }
+}
+
+/// The value grammar of an entry inside `actual-HOST/` (both the global
+/// `/mars/actual-HOST/` and the per-resource one).
+pub const fn status_value_kind(name: ActualName<'_>) -> ValueKind {
+    match name {
+        ActualName::Known(k) => match k {
+            ActualKey::IsAttached
+            | ActualKey::IsCopying
+            | ActualKey::IsReplaying
+            | ActualKey::IsSyncing
+            | ActualKey::IsPrimary
+            | ActualKey::IsEmergency => ValueKind::Switch,
+            ActualKey::OpenCount
+            | ActualKey::WritebackPending
+            | ActualKey::RestSpace
+            | ActualKey::TotalSpace => ValueKind::Count,
+            ActualKey::LogNumber => ValueKind::LogNumber,
+            ActualKey::State => ValueKind::Word,
+            ActualKey::Error => ValueKind::Text,
+            ActualKey::Alive | ActualKey::Time => ValueKind::Stamp,
+        },
+        ActualName::Other(_) => ValueKind::Text,
+    }
+}
+
+/// Which link a tree path (relative to `/mars`) names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkKind<'a> {
+    /// `uuid`.
+    Uuid,
+    /// `ips/ip-HOST`.
+    Ip,
+    /// `resource-RES/size`.
+    Size,
+    /// `resource-RES/data-HOST`.
+    Data,
+    /// `resource-RES/device-HOST`.
+    Device,
+    /// `resource-RES/primary`.
+    Primary,
+    /// `resource-RES/todo-HOST/SWITCH`.
+    Switch(Switch),
+    /// `resource-RES/todo-HOST/log-rotate`.
+    LogRotate,
+    /// `resource-RES/replay-HOST`.
+    Replay,
+    /// `resource-RES/version-NNNNNNNNN-HOST`.
+    Version,
+    /// `resource-RES/syncstatus-HOST`.
+    SyncStatus,
+    /// `resource-RES/syncpos-HOST`.
+    SyncPos,
+    /// `actual-HOST/NAME`: reported state of a host.
+    HostStatus(ActualName<'a>),
+    /// `resource-RES/actual-HOST/NAME`: reported state of a resource.
+    ResourceStatus(ActualName<'a>),
+}
+
+/// Why a (path, value) pair was rejected by [`check_link`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// The path is malformed.
+    Path(NameError),
+    /// The path is valid but names no link (a directory, a log file, a
+    /// temporary name, or a link in the wrong directory).
+    NotALink,
+    /// The value does not match the link's grammar.
+    Value(ValueError),
+}
+
+impl From<NameError> for LinkError {
+    fn from(e: NameError) -> Self {
+        LinkError::Path(e)
+    }
+}
+
+impl From<ValueError> for LinkError {
+    fn from(e: ValueError) -> Self {
+        LinkError::Value(e)
+    }
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::Path(e) => write!(f, "invalid path: {e}"),
+            LinkError::NotALink => f.write_str("path names no link"),
+            LinkError::Value(e) => write!(f, "invalid value: {e}"),
+        }
+    }
+}
+
+impl<'a> LinkKind<'a> {
+    /// Classifies a tree path relative to `/mars` (see
+    /// [`check_tree_path`]).
+    pub fn parse(path: &'a str) -> Result<Self, LinkError> {
+        check_tree_path(path)?;
+        let mut it = path.split('/');
+        let first = parse_entry_name(it.next().ok_or(LinkError::NotALink)?)?;
+        let (second, third) = (it.next(), it.next());
+        if it.next().is_some() {
+            return Err(LinkError::NotALink);
+        }
+        Ok(match (first, second, third) {
+            (Entry::Uuid, None, None) => LinkKind::Uuid,
+            (Entry::Ips, Some(n), None) => match parse_entry_name(n)? {
+                Entry::Ip(_) => LinkKind::Ip,
+                _ => return Err(LinkError::NotALink),
+            },
+            (Entry::Actual(_), Some(n), None) => LinkKind::HostStatus(ActualName::parse(n)?),
+            (Entry::Resource(_), Some(n), None) => match parse_entry_name(n)? {
+                Entry::Size => LinkKind::Size,
+                Entry::Data(_) => LinkKind::Data,
+                Entry::Device(_) => LinkKind::Device,
+                Entry::Primary => LinkKind::Primary,
+                Entry::Replay(_) => LinkKind::Replay,
+                Entry::Version(_) => LinkKind::Version,
+                Entry::SyncStatus(_) => LinkKind::SyncStatus,
+                Entry::SyncPos(_) => LinkKind::SyncPos,
+                _ => return Err(LinkError::NotALink),
+            },
+            (Entry::Resource(_), Some(dir), Some(n)) => match parse_entry_name(dir)? {
+                Entry::Todo(_) => match parse_entry_name(n)? {
+                    Entry::Switch(w) => LinkKind::Switch(w),
+                    Entry::LogRotate => LinkKind::LogRotate,
+                    _ => return Err(LinkError::NotALink),
+                },
+                Entry::Actual(_) => LinkKind::ResourceStatus(ActualName::parse(n)?),
+                _ => return Err(LinkError::NotALink),
+            },
+            _ => return Err(LinkError::NotALink),
+        })
+    }
+
+    /// The grammar of this link's (live) value.
+    pub const fn value_kind(&self) -> ValueKind {
+        match self {
+            LinkKind::Uuid => ValueKind::Uuid,
+            LinkKind::Ip => ValueKind::Ip,
+            LinkKind::Size => ValueKind::Size,
+            LinkKind::Data => ValueKind::DataPath,
+            LinkKind::Device => ValueKind::Device,
+            LinkKind::Primary => ValueKind::Primary,
+            LinkKind::Switch(_) => ValueKind::Switch,
+            LinkKind::LogRotate => ValueKind::LogRotate,
+            LinkKind::Replay => ValueKind::Replay,
+            LinkKind::Version => ValueKind::Version,
+            LinkKind::SyncStatus | LinkKind::SyncPos => ValueKind::Text,
+            LinkKind::HostStatus(n) | LinkKind::ResourceStatus(n) => status_value_kind(*n),
+        }
+    }
+
+    /// Whether this link holds wanted state, written by the administrator
+    /// (`uuid`, `ips/`, `size`, `data-HOST`, `device-HOST`, `primary`,
+    /// `todo-HOST/`). Every other link is written by the kernel module.
+    pub const fn is_wanted(&self) -> bool {
+        matches!(
+            self,
+            LinkKind::Uuid
+                | LinkKind::Ip
+                | LinkKind::Size
+                | LinkKind::Data
+                | LinkKind::Device
+                | LinkKind::Primary
+                | LinkKind::Switch(_)
+                | LinkKind::LogRotate
+        )
+    }
+}
+
+/// Checks that `path` (relative to `/mars`) names a link and that `value` is
+/// a live value of its grammar. The tombstone [`TOMBSTONE`] is rejected:
+/// test for it first where a deleted link is acceptable.
+pub fn check_link<'a>(path: &'a str, value: &str) -> Result<LinkKind<'a>, LinkError> {
+    let kind = LinkKind::parse(path)?;
+    kind.value_kind().check(value)?;
+    Ok(kind)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::crc32c::SoftCrc32c;
@@ -532,6 +824,135 @@ mod tests {
             Link::parse(".deleted", ReplayValue::parse),
             Ok(Link::Deleted)
         );
+    }
+
+    #[test]
+    fn log_numbers() {
+        assert_eq!(parse_log_number_value("0"), Ok(0));
+        assert_eq!(parse_log_number_value("7"), Ok(7));
+        assert_eq!(parse_log_number_value("999999999"), Ok(999_999_999));
+        for bad in ["1000000000", "4294967296", "01", "", "-1", "+1", "1 ", "000000001"] {
+            assert!(parse_log_number_value(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(parse_log_rotate("1"), Ok(1));
+        assert_eq!(parse_log_rotate("0"), Err(ValueError::BadNumber));
+        assert!(parse_log_rotate("1000000000").is_err());
+    }
+
+    #[test]
+    fn texts() {
+        assert_eq!(check_text(NO_ERROR), Ok(()));
+        assert_eq!(check_text("I/O error on the data path, see dmesg"), Ok(()));
+        assert!(check_text(&"x".repeat(255)).is_ok());
+        for bad in ["", "a\nb", "\u{7f}", "\u{85}", "tab\there"] {
+            assert_eq!(check_text(bad), Err(ValueError::BadText), "{bad:?}");
+        }
+        assert!(check_text(&"x".repeat(256)).is_err());
+        assert_eq!(check_word("Up"), Ok(()));
+        for bad in ["", "Up now", "up-ish", "é"] {
+            assert_eq!(check_word(bad), Err(ValueError::BadText), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn links_and_values() {
+        let k = |p| LinkKind::parse(p);
+        for (p, v, kind, wanted) in [
+            ("uuid", "0123abcd-4567-89ef-0123-456789abcdef", LinkKind::Uuid, true),
+            ("ips/ip-node1", "10.0.0.1", LinkKind::Ip, true),
+            ("resource-r0/size", "1048576", LinkKind::Size, true),
+            ("resource-r0/data-node1", "/dev/vdb", LinkKind::Data, true),
+            ("resource-r0/device-node1", "r0", LinkKind::Device, true),
+            ("resource-r0/primary", "node1", LinkKind::Primary, true),
+            ("resource-r0/primary", "(none)", LinkKind::Primary, true),
+            ("resource-r0/todo-node1/attach", "1", LinkKind::Switch(Switch::Attach), true),
+            ("resource-r0/todo-node1/allow-replay", "0", LinkKind::Switch(Switch::AllowReplay), true),
+            ("resource-r0/todo-node1/log-rotate", "7", LinkKind::LogRotate, true),
+            ("resource-r0/replay-node1", "log-000000001-node1,0,0", LinkKind::Replay, false),
+            ("resource-r0/syncpos-node1", "anything", LinkKind::SyncPos, false),
+            (
+                "resource-r0/actual-node1/log-number",
+                "0",
+                LinkKind::ResourceStatus(ActualName::Known(ActualKey::LogNumber)),
+                false,
+            ),
+            (
+                "resource-r0/actual-node1/writeback-pending",
+                "4096",
+                LinkKind::ResourceStatus(ActualName::Known(ActualKey::WritebackPending)),
+                false,
+            ),
+            (
+                "resource-r0/actual-node1/error",
+                NO_ERROR,
+                LinkKind::ResourceStatus(ActualName::Known(ActualKey::Error)),
+                false,
+            ),
+            (
+                "resource-r0/actual-node1/state",
+                "Up",
+                LinkKind::ResourceStatus(ActualName::Known(ActualKey::State)),
+                false,
+            ),
+            (
+                "resource-r0/actual-node1/custom-flag",
+                "x y",
+                LinkKind::ResourceStatus(ActualName::Other("custom-flag")),
+                false,
+            ),
+            (
+                "actual-node1/rest-space",
+                "79094333440",
+                LinkKind::HostStatus(ActualName::Known(ActualKey::RestSpace)),
+                false,
+            ),
+            (
+                "actual-node1/total-space",
+                "107374182400",
+                LinkKind::HostStatus(ActualName::Known(ActualKey::TotalSpace)),
+                false,
+            ),
+            (
+                "actual-node1/alive",
+                "1700000000.123456789",
+                LinkKind::HostStatus(ActualName::Known(ActualKey::Alive)),
+                false,
+            ),
+        ] {
+            assert_eq!(check_link(p, v), Ok(kind), "{p} -> {v}");
+            assert_eq!(k(p).unwrap().is_wanted(), wanted, "{p}");
+        }
+        for (p, v, e) in [
+            ("uuid", "xyz", LinkError::Value(ValueError::BadUuid)),
+            ("resource-r0/size", "1000", LinkError::Value(ValueError::BadSize)),
+            ("resource-r0/todo-node1/attach", "2", LinkError::Value(ValueError::BadSwitch)),
+            ("resource-r0/todo-node1/log-rotate", "0", LinkError::Value(ValueError::BadNumber)),
+            (
+                "resource-r0/todo-node1/log-rotate",
+                "1000000000",
+                LinkError::Value(ValueError::BadNumber),
+            ),
+            ("resource-r0/primary", TOMBSTONE, LinkError::Value(ValueError::Name(NameError::BadChar))),
+            ("resource-r0/actual-node1/log-number", "-1", LinkError::Value(ValueError::BadNumber)),
+            ("resource-r0/actual-node1/state", "Up now", LinkError::Value(ValueError::BadText)),
+            ("resource-r0/actual-node1/error", "a\nb", LinkError::Value(ValueError::BadText)),
+            ("actual-node1/alive", "17", LinkError::Value(ValueError::BadStamp)),
+            ("resource-r0/log-rotate", "1", LinkError::NotALink),
+            ("resource-r0/todo-node1", "1", LinkError::NotALink),
+            ("resource-r0/todo-node1/is-primary", "1", LinkError::NotALink),
+            ("resource-r0/log-000000001-node1", "1", LinkError::NotALink),
+            ("resource-r0/.tmp-size", "4096", LinkError::NotALink),
+            ("resource-r0/todo-node1/attach/size", "1", LinkError::NotALink),
+            ("resource-r0/todo-node1/attach/x", "1", LinkError::Path(NameError::UnknownEntry)),
+            ("ips/uuid", "10.0.0.1", LinkError::NotALink),
+            ("size", "4096", LinkError::NotALink),
+            ("", "x", LinkError::Path(NameError::UnknownEntry)),
+            ("resource-r0/../uuid", "x", LinkError::Path(NameError::UnknownEntry)),
+            ("resource-all/size", "4096", LinkError::Path(NameError::Reserved)),
+            ("resource-r0//size", "4096", LinkError::Path(NameError::BadPath)),
+        ] {
+            assert_eq!(check_link(p, v), Err(e), "{p} -> {v}");
+        }
     }
 
     #[test]

@@ -5,10 +5,10 @@
 net_link 1 2
 net_link 2 3
 net_link 1 3
-for k in 1 2 3; do guest_boot "$k"; done
+guest_boot_all 1 2 3
 for k in 1 2 3; do
 	for j in 1 2 3; do
 		[ "$k" = "$j" ] && continue
-		must "$k" "ping -c 2 -W 5 10.0.0.$j"
+		must "$k" "/bb/busybox ping -c 2 -W 5 10.0.0.$j"
 	done
 done

@@ -9,7 +9,8 @@
 # time, in ID order. /ctl/env.sh (disk names, network) is sourced first.
 cd /ctl || exit 1
 [ -f /ctl/net.sh ] && bash /ctl/net.sh >/ctl/net.out 2>&1
-echo "agent ready on $(hostname), kernel $(uname -r)" >/ctl/ready
+echo "agent ready on $(hostname), kernel $(uname -r)" >/ctl/ready.tmp
+mv /ctl/ready.tmp /ctl/ready
 while :; do
 	for f in cmd-*.sh; do
 		[ -e "$f" ] || break

@@ -3,12 +3,15 @@
 # scenario script. A scenario declares disks and links, boots guests, runs
 # commands on them and fails with `fail MESSAGE` or any failing `on`.
 #
-#   guest_disk K NAME SIZE   raw disk file for guest K (kept across boots);
+#   guest_disk K NAME SIZE [BLOCK]
+#                            raw disk file for guest K (kept across boots),
+#                            optionally with BLOCK-byte logical sectors;
 #                            inside the guest $DISK_NAME (upper case) names it
 #   net_link A B             a virtio-net link between guests A and B over a
 #                            unix socket; guest K is 10.0.0.K on every link
 #   guest_boot K             boot guest K (default 1 GiB, 1 vCPU: GUEST_MEM,
 #                            GUEST_SMP override) and wait for its agent
+#   guest_boot_all K...      boot several guests in parallel
 #   on K [-t SECS] CMD       run shell CMD on guest K, print its output,
 #                            return its exit status (fails the scenario on
 #                            timeout)
@@ -39,12 +42,14 @@ fail() {
 
 _gdir() { echo "$RESULTS/g$1"; }
 
+declare -A _blocksize
 guest_disk() {
-	local k=$1 name=$2 size=$3 d
+	local k=$1 name=$2 size=$3 block=${4:-512} d
 	d=$(_gdir "$k")
 	mkdir -p "$d"
 	[ -e "$d/$name.img" ] || truncate -s "$size" "$d/$name.img"
 	_disks[$k]="${_disks[$k]:-} $name"
+	_blocksize["$k-$name"]=$block
 }
 
 net_link() {
@@ -84,13 +89,26 @@ _write_guest_env() {
 }
 
 guest_boot() {
+	_guest_start "$1"
+	_guest_wait_ready "$1"
+}
+
+# guest_boot_all K...: boot several guests in parallel.
+guest_boot_all() {
+	local k
+	for k in "$@"; do _guest_start "$k"; done
+	for k in "$@"; do _guest_wait_ready "$k"; done
+}
+
+_guest_start() {
 	local k=$1 d ctl boot args=() name l a b peer
 	d=$(_gdir "$k")
 	ctl=$d/ctl
 	mkdir -p "$ctl"
-	rm -f "$ctl/ready"
+	rm -f "$ctl/ready" "$ctl"/cmd-*.sh
 	_write_guest_env "$k" "$ctl"
-	boot=$(($(ls "$d"/console-*.log 2>/dev/null | wc -l) + 1))
+	boot=1
+	while [ -e "$d/console-$boot.log" ]; do boot=$((boot + 1)); done
 	args+=(-accel tcg -cpu max -m "$GUEST_MEM" -smp "$GUEST_SMP")
 	args+=(-display none -monitor none -no-reboot -nodefaults)
 	args+=(-chardev "file,id=con,path=$d/console-$boot.log" -serial chardev:con)
@@ -100,7 +118,8 @@ guest_boot() {
 	args+=(-virtfs "local,path=$ctl,mount_tag=ctl,security_model=none,multidevs=remap")
 	for name in ${_disks[$k]:-}; do
 		args+=(-drive "file=$d/$name.img,format=raw,if=none,id=d-$name,cache=unsafe")
-		args+=(-device "virtio-blk-pci,drive=d-$name,serial=$name")
+		local bs=${_blocksize["$k-$name"]:-512}
+		args+=(-device "virtio-blk-pci,drive=d-$name,serial=$name,logical_block_size=$bs,physical_block_size=$bs")
 	done
 	for l in "${!_links[@]}"; do
 		a=${l%-*} b=${l#*-}
@@ -119,10 +138,15 @@ guest_boot() {
 	_pid[$k]=$!
 	echo "${_pid[$k]}" >"$d/qemu.pid"
 	log "guest $k: booting (boot $boot, pid ${_pid[$k]})"
-	local t=0
+}
+
+_guest_wait_ready() {
+	local k=$1 d ctl t=0
+	d=$(_gdir "$k")
+	ctl=$d/ctl
 	while [ ! -e "$ctl/ready" ]; do
 		kill -0 "${_pid[$k]}" 2>/dev/null ||
-			fail "guest $k: QEMU exited during boot (see $d/qemu.log, $d/console-$boot.log)"
+			fail "guest $k: QEMU exited during boot (see $d/qemu.log and console logs)"
 		sleep 0.2
 		t=$((t + 1))
 		[ $t -lt 900 ] || fail "guest $k: no agent after 180 s"
@@ -130,15 +154,16 @@ guest_boot() {
 	log "guest $k: $(cat "$ctl/ready")"
 }
 
+# Queue CMD for guest K; sets _id to its number. (Not called in a
+# subshell: the per-guest counter must survive.)
 _submit() {
-	local k=$1 bg=$2 cmd=$3 ctl id
+	local k=$1 bg=$2 cmd=$3 ctl
 	ctl=$(_gdir "$k")/ctl
 	_seq[$k]=$((${_seq[$k]:-0} + 1))
-	id=$(printf '%06d' "${_seq[$k]}")
-	[ "$bg" = 1 ] && : >"$ctl/bg-$id"
-	printf '%s\n' "$cmd" >"$ctl/tmp-$id"
-	mv "$ctl/tmp-$id" "$ctl/cmd-$id.sh"
-	echo "$id"
+	_id=$(printf '%06d' "${_seq[$k]}")
+	[ "$bg" = 1 ] && : >"$ctl/bg-$_id"
+	printf '%s\n' "$cmd" >"$ctl/tmp-$_id"
+	mv "$ctl/tmp-$_id" "$ctl/cmd-$_id.sh"
 }
 
 on() {
@@ -148,7 +173,8 @@ on() {
 	local cmd=$* ctl id waited=0
 	ctl=$(_gdir "$k")/ctl
 	kill -0 "${_pid[$k]:-0}" 2>/dev/null || fail "guest $k is not running (for: $cmd)"
-	id=$(_submit "$k" 0 "$cmd")
+	_submit "$k" 0 "$cmd"
+	id=$_id
 	log "g$k\$ $cmd"
 	while [ ! -e "$ctl/rc-$id" ]; do
 		sleep 0.1
@@ -183,8 +209,7 @@ must_fail() {
 on_bg() {
 	local k=$1
 	shift
-	local id
-	id=$(_submit "$k" 1 "$*")
+	_submit "$k" 1 "$*"
 	log "g$k\$ $* &"
 }
 
@@ -224,3 +249,4 @@ _kill_all_guests() {
 	done
 	wait 2>/dev/null || true
 }
+source "$REPO/tests/vm/mars-helpers.sh"

@@ -84,6 +84,9 @@ fn write_seeds() {
         "0123456789abcdef,log-000000002-a,500:0000000000000000", "(none)", "/dev/vdb",
         "1048576", "1", "10.0.0.1:7777", "[::1]:7777", "0123abcd-4567-89ef-0123-456789abcdef",
         "1700000000.000000042", ".deleted", "resource-r/actual-h/is-primary",
+        "resource-r/todo-h/log-rotate=7", "resource-r/actual-h/log-number=0",
+        "actual-h/rest-space=79094333440", ".deleted-resource-r-1700000000.000000042",
+        ".tmp-resource-r", "resource-r/actual-h/error=(none)",
     ]
     .iter()
     .enumerate()

@@ -1,0 +1,31 @@
+# Benchmark (not a test): in one guest, the same fio jobs against the raw
+# data device and against /dev/mars/r0 on that device; prints a table of
+# ratios (mars / raw). Run with `make bench-vm`. BENCH_RUNTIME (seconds per
+# job, default 20) and BENCH_SIZE (default 512M) tune it.
+# timeout: 3000
+
+rt=${BENCH_RUNTIME:-20}
+size=${BENCH_SIZE:-512M}
+guest_disk 1 mars 4G
+guest_disk 1 data 1G
+GUEST_MEM=2048 GUEST_SMP=2 guest_boot 1
+mars_prepare 1
+must 1 "python3 /repo/tests/vm/guest/bench-fio.py \$DISK_DATA $size $rt >/ctl/bench-raw.json"
+must 1 'marsadm create-resource r0 $DISK_DATA'
+must 1 "python3 /repo/tests/vm/guest/bench-fio.py /dev/mars/r0 $size $rt >/ctl/bench-mars.json"
+python3 - "$(_gdir 1)/ctl/bench-raw.json" "$(_gdir 1)/ctl/bench-mars.json" <<'PY' | tee "$RESULTS/bench.md"
+import json, sys
+raw, mars = (json.load(open(p)) for p in sys.argv[1:3])
+rows = [("4k random write IOPS", "randwrite_4k_iops", True),
+        ("1M sequential write MB/s", "seqwrite_1m_mbs", True),
+        ("4k random read IOPS", "randread_4k_iops", True),
+        ("4k write p99 latency (us, qd1)", "write_p99_lat_us", False)]
+print("| metric | raw device | /dev/mars/r0 | ratio |")
+print("| --- | ---: | ---: | ---: |")
+for label, key, higher in rows:
+    a, b = raw[key], mars[key]
+    ratio = b / a if higher else a / b
+    print(f"| {label} | {a:.0f} | {b:.0f} | {ratio:.2f} |")
+print()
+print("ratio: mars / raw for throughput, raw / mars for latency (1.0 = as fast as raw)")
+PY

@@ -1,0 +1,26 @@
+# Single-node MARS: create a resource, run verified fio loads on
+# /dev/mars/r0, take it down and up, unload and reload the module, and
+# check the data each time; finally the data device equals what
+# /dev/mars/r0 showed (writeback complete).
+# timeout: 1200
+
+guest_disk 1 mars 2G
+guest_disk 1 data 256M
+GUEST_MEM=1536 guest_boot 1
+mars_prepare 1
+must 1 'marsadm create-resource r0 $DISK_DATA'
+must 1 'test -b /dev/mars/r0 && ls -l /mars/resource-r0'
+must 1 'blockdev --getsize64 /dev/mars/r0 | grep -qx 268435456'
+must 1 '/repo/tests/vm/guest/fio-verify.sh write /dev/mars/r0'
+must 1 'md5sum </dev/mars/r0 | tee /tmp/md5-mars'
+must 1 'marsadm view r0'
+must 1 'marsadm down r0'
+must 1 '! test -e /dev/mars/r0'
+must 1 'md5sum <$DISK_DATA | diff - /tmp/md5-mars'
+must 1 'marsadm up r0'
+mars_wait_dev 1 r0
+must 1 '/repo/tests/vm/guest/fio-verify.sh verify /dev/mars/r0'
+must 1 'marsadm down r0 && rmmod mars && insmod $MARS_KO && marsadm up r0'
+mars_wait_dev 1 r0
+must 1 '/repo/tests/vm/guest/fio-verify.sh verify /dev/mars/r0'
+must 1 'md5sum </dev/mars/r0 | diff - /tmp/md5-mars'

@@ -1,0 +1,47 @@
+# Bad operator input: every mistake gets a clear error and a non-zero exit,
+# and leaves /mars exactly as it was.
+# timeout: 600
+
+guest_disk 1 mars 512M
+guest_disk 1 data 64M
+guest_disk 1 tiny 512K
+guest_disk 1 other 64M
+guest_boot 1
+snapshot='find /mars -printf "%p %y %l %s\n" | sort'
+# /mars missing (not created, not mounted) and module not loaded.
+must_fail 1 'rmdir /mars && marsadm create-cluster'
+must 1 'mkdir /mars && mkfs.ext4 -q -F $DISK_MARS && mount $DISK_MARS /mars'
+must 1 'marsadm create-cluster'
+must_fail 1 'marsadm create-resource r0 $DISK_DATA 2>&1 | tee /dev/stderr | grep -qi "module"; exit ${PIPESTATUS[0]}'
+must 1 'insmod $MARS_KO'
+must 1 "$snapshot >/tmp/before"
+check_unchanged() { must 1 "$snapshot | diff /tmp/before -"; }
+for bad in 'create-resource R0 $DISK_DATA' 'create-resource r/0 $DISK_DATA' 'create-resource ../x $DISK_DATA' \
+	'create-resource all $DISK_DATA' 'create-resource r0 /dev/nonexistent' 'create-resource r0 /dev/null' \
+	'create-resource r0 $DISK_TINY' 'create-resource r0 relative/path' 'up unknown-res' 'down unknown-res' \
+	'view unknown-res' 'log-rotate unknown-res' 'delete-resource unknown-res' 'create-cluster' \
+	'create-resource r0 $DISK_DATA --size 1G' 'no-such-command'; do
+	must_fail 1 "marsadm $bad"
+	check_unchanged
+done
+# Device already in use (mounted).
+must 1 'mkfs.ext4 -q $DISK_OTHER && mkdir -p /mnt/o && mount $DISK_OTHER /mnt/o'
+must_fail 1 'marsadm create-resource r1 $DISK_OTHER'
+check_unchanged
+must 1 'umount /mnt/o'
+# A resource that works, then misuse around it.
+must 1 'marsadm create-resource r0 $DISK_DATA'
+must 1 "$snapshot | grep -v -e actual- -e /log- -e replay- -e version- >/tmp/before2"
+must_fail 1 'marsadm create-resource r0 $DISK_OTHER'
+must_fail 1 'marsadm create-resource r2 $DISK_DATA'
+# The module cannot go while the device is open.
+must 1 'exec 3</dev/mars/r0; rmmod mars; rc=$?; exec 3<&-; test $rc != 0'
+must 1 'test -b /dev/mars/r0 && grep -q "^mars " /proc/modules'
+must 1 "$snapshot | grep -v -e actual- -e /log- -e replay- -e version- | diff /tmp/before2 -"
+# Taking it down while it is open: the device stays while it is open (the
+# kernel refuses and says why), marsadm reports that, and the device goes
+# down once it is closed, as wanted.
+must 1 'exec 3</dev/mars/r0; marsadm down r0 --timeout 10; rc=$?; test -b /dev/mars/r0 || rc=99; exec 3<&-; test $rc = 3'
+must 1 'readlink /mars/resource-r0/actual-g1/error'
+must 1 'for i in $(seq 100); do test -e /dev/mars/r0 || exit 0; sleep 0.1; done; exit 1'
+must 1 'marsadm delete-resource r0 && ! test -e /mars/resource-r0'
