@@ -39,6 +39,7 @@ use super::tree;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::sync::{new_condvar, new_mutex, Arc, CondVar, Mutex};
+use kernel::time::{Instant, Monotonic};
 
 /// A write held in memory until writeback: the whole encoded log record.
 pub(crate) struct Rec {
@@ -85,6 +86,11 @@ impl Chunk for Arc<Rec> {
 
 /// Requests the I/O thread takes per batch.
 const BATCH: usize = 32;
+
+/// Longest time written-back data stays unsynced on a busy device.
+const SYNC_MS: i64 = 1000;
+/// Shortest time between syncs when the queue runs empty.
+const IDLE_SYNC_MS: i64 = 200;
 
 /// State shared by the I/O thread, the writeback thread and the control
 /// thread.
@@ -304,6 +310,12 @@ impl IoWorker {
         );
         let _ = log.sync();
         e.wait_drained();
+        // Everything is written back; make it durable before replay-HOST
+        // moves past this log.
+        if let Err(err) = e.bdev.file().sync() {
+            pr_err!("{}: syncing the data device failed ({})\n", e.res.as_str(), err.to_errno());
+            e.failed.store(true, Relaxed);
+        }
         let name = log.name;
         if let Err(err) = log.close(&e.res) {
             pr_warn!("{}: closing {} failed: {}\n", e.res.as_str(), name, err.to_errno());
@@ -502,7 +514,12 @@ impl Writeback {
         Ok(Arc::new(Writeback { engine }, GFP_KERNEL)?)
     }
 
-    /// Writes one batch of records back; returns the last one's position.
+    /// Writes one batch of records back into the data device's page cache
+    /// and drops them from the overlay; returns the last one's position.
+    ///
+    /// Reads see the data there from now on (they read through the same
+    /// page cache); it becomes durable with the next [`Self::sync`], which
+    /// alone moves `replay-HOST` forward.
     fn write_back(&self, recs: &KVec<Arc<Rec>>) -> Result<(LogName, u64)> {
         let e = &self.engine;
         let mut last = None;
@@ -517,14 +534,17 @@ impl Writeback {
                 let data = rec.payload().get(from..from.saturating_add(n)).ok_or(EIO)?;
                 e.bdev.file().write_all_at(data, *s)?;
             }
+            e.overlay.lock().remove(rec.dev_off, rec.len, rec)?;
             last = Some((rec.log, rec.log_end));
         }
-        e.bdev.file().sync()?;
-        let mut overlay = e.overlay.lock();
-        for rec in recs.iter() {
-            overlay.remove(rec.dev_off, rec.len, rec)?;
-        }
         last.ok_or(EINVAL)
+    }
+
+    /// Makes what was written back durable and records it in `replay-HOST`.
+    fn sync(&self, upto: (LogName, u64)) -> Result {
+        self.engine.bdev.file().sync()?;
+        self.report(upto.0, upto.1);
+        Ok(())
     }
 
     /// Records how far writeback has come in `replay-HOST`.
@@ -543,39 +563,54 @@ impl Writeback {
 impl ThreadMain for Writeback {
     fn run(&self) {
         let e = &self.engine;
+        // Written back but not yet synced: where replay-HOST will move.
+        let mut unsynced: Option<(LogName, u64)> = None;
+        let mut last_sync = Instant::<Monotonic>::now();
         loop {
             let recs = {
                 let mut q = e.queue.lock();
                 if q.is_empty() {
-                    if ffi::should_stop() {
+                    if ffi::should_stop() && unsynced.is_none() {
                         break;
                     }
-                    let _ = e.progress.wait_interruptible_timeout(&mut q, 100);
+                    let wait = if unsynced.is_none() { 100 } else { 20 };
+                    let _ = e.progress.wait_interruptible_timeout(&mut q, wait);
                 }
                 core::mem::take(&mut *q)
             };
-            if recs.is_empty() {
-                continue;
-            }
-            match self.write_back(&recs) {
-                Ok((log, pos)) => {
-                    let bytes: u64 = recs.iter().map(|r| r.buf.len() as u64).sum();
-                    e.pending_bytes.fetch_sub(bytes, Relaxed);
-                    drop(recs);
-                    self.report(log, pos);
+            if !recs.is_empty() {
+                let bytes: u64 = recs.iter().map(|r| r.buf.len() as u64).sum();
+                match self.write_back(&recs) {
+                    Ok(pos) => unsynced = Some(pos),
+                    Err(err) => {
+                        pr_err!(
+                            "{}: writeback to the data device failed ({}): resource stopped\n",
+                            e.res.as_str(),
+                            err.to_errno()
+                        );
+                        e.failed.store(true, Relaxed);
+                    }
                 }
-                Err(err) => {
-                    pr_err!(
-                        "{}: writeback to the data device failed ({}): resource stopped\n",
-                        e.res.as_str(),
-                        err.to_errno()
-                    );
-                    e.failed.store(true, Relaxed);
-                    let bytes: u64 = recs.iter().map(|r| r.buf.len() as u64).sum();
-                    e.pending_bytes.fetch_sub(bytes, Relaxed);
+                drop(recs);
+                e.pending_bytes.fetch_sub(bytes, Relaxed);
+                e.progress.notify_all();
+            }
+            // Sync (one device flush and one link update for many records)
+            // once a second when busy, soon after the queue runs empty, and
+            // before stopping.
+            let idle = e.queue.lock().is_empty();
+            if let Some(pos) = unsynced {
+                let ms = last_sync.elapsed().as_millis();
+                if ms >= SYNC_MS || (idle && ms >= IDLE_SYNC_MS) || ffi::should_stop() {
+                    if let Err(err) = self.sync(pos) {
+                        pr_err!("{}: syncing the data device failed ({})\n", e.res.as_str(), err.to_errno());
+                        e.failed.store(true, Relaxed);
+                    }
+                    unsynced = None;
+                    last_sync = Instant::<Monotonic>::now();
+                    e.progress.notify_all();
                 }
             }
-            e.progress.notify_all();
         }
     }
 }

@@ -27,7 +27,7 @@ fi
 
 TARGETS=$(cargo fuzz list) || exit 2
 echo "== building fuzz targets"
-cargo fuzz build || { echo "FUZZ BUILD FAILED"; exit 1; }
+cargo fuzz build || { echo "FUZZ BUILD FAILED"; echo "FAIL fuzz/build"; exit 1; }
 
 declare -a SUMMARY
 FAILED=0
@@ -51,6 +51,12 @@ for t in $TARGETS; do
         echo "---- $t output (tail) ----"
         tail -40 "$log"
         ls "artifacts/$t" 2>/dev/null | sed 's/^/artifact: /'
+    fi
+    # One result line per target for tests/check.sh.
+    if [ "$status" = ok ]; then
+        echo "PASS fuzz/$t (${SECONDS_PER_TARGET}s, ${runs:-?} runs)"
+    else
+        echo "FAIL fuzz/$t $status"
     fi
     SUMMARY+=("$(printf '%-14s %-14s runs=%-10s exec/s=%-8s cov=%s' "$t" "$status" "${runs:-?}" "${speed:-?}" "${cov:-?}")")
     rm -f "$log"

@@ -8,7 +8,7 @@ rt=${BENCH_RUNTIME:-20}
 size=${BENCH_SIZE:-512M}
 guest_disk 1 mars 4G
 guest_disk 1 data 1G
-GUEST_MEM=2048 GUEST_SMP=2 guest_boot 1
+GUEST_MEM=2048 guest_boot 1
 mars_prepare 1
 must 1 "python3 /repo/tests/vm/guest/bench-fio.py \$DISK_DATA $size $rt >/ctl/bench-raw.json"
 must 1 'marsadm create-resource r0 $DISK_DATA'

@@ -5,12 +5,12 @@
 # timeout: 1200
 
 guest_disk 1 mars 2G
-guest_disk 1 data 256M
+guest_disk 1 data 96M
 GUEST_MEM=1536 guest_boot 1
 mars_prepare 1
 must 1 'marsadm create-resource r0 $DISK_DATA'
 must 1 'test -b /dev/mars/r0 && ls -l /mars/resource-r0'
-must 1 'blockdev --getsize64 /dev/mars/r0 | grep -qx 268435456'
+must 1 'blockdev --getsize64 /dev/mars/r0 | grep -qx 100663296'
 must 1 '/repo/tests/vm/guest/fio-verify.sh write /dev/mars/r0'
 must 1 'md5sum </dev/mars/r0 | tee /tmp/md5-mars'
 must 1 'marsadm view r0'

@@ -5,11 +5,11 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use mars_core::names::ResourceName;
+use mars_core::names::{Entry, ResourceName, TmpName};
 
 use crate::config::Ctx;
 use crate::error::{Error, Result};
-use crate::grammar::{check_link, deleted_resource_dir, tmp_resource_dir};
+use crate::grammar::check_link;
 use crate::kernel::Clock;
 use crate::links::{fsync_dir, remove_if_exists, write_link};
 
@@ -182,7 +182,7 @@ fn apply_one(ctx: &Ctx, clock: &Clock<'_>, c: &Change) -> Result<()> {
         }
         Change::Link { rel, value } => write_rel(clock, &ctx.mars, rel, value),
         Change::NewResource { res, dirs, links } => {
-            let tmp = ctx.path(&tmp_resource_dir(res));
+            let tmp = ctx.path(&TmpName(Entry::Resource(*res)).to_string());
             if tmp.exists() {
                 fs::remove_dir_all(&tmp).map_err(|e| fail("remove stale", &tmp, e))?;
             }
@@ -206,7 +206,7 @@ fn apply_one(ctx: &Ctx, clock: &Clock<'_>, c: &Change) -> Result<()> {
         }
         Change::RemoveResource { res } => {
             let src = ctx.resource_dir(res);
-            let aside = ctx.path(&deleted_resource_dir(res, clock.stamp()?));
+            let aside = ctx.path(&Entry::DeletedResource(*res, clock.stamp()?).to_string());
             fs::rename(&src, &aside).map_err(|e| fail("rename aside", &src, e))?;
             fsync_dir(&ctx.mars).map_err(|e| fail("sync", &ctx.mars, e))?;
             fs::remove_dir_all(&aside).map_err(|e| fail("remove", &aside, e))

@@ -10,11 +10,16 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use mars_core::lamport::Stamp;
-use mars_core::names::{parse_entry_name, Entry, HostName, LogName, ResourceName, Switch};
-use mars_core::tree::{parse_size, parse_switch, parse_u64, PrimaryValue, ReplayValue};
+use mars_core::names::{
+    parse_entry_name, ActualKey, Entry, HostName, LogName, ResourceName, Switch, LOG_ROTATE,
+};
+use mars_core::retention;
+use mars_core::tree::{
+    check_word, parse_log_number_value, parse_size, parse_switch, parse_u64, PrimaryValue,
+    ReplayValue, NO_ERROR,
+};
 
 use crate::error::{Error, Result};
-use crate::grammar::{parse_log_number, LOG_NUMBER, LOG_ROTATE, NO_ERROR, REST_SPACE, TOTAL_SPACE};
 use crate::links::read_link;
 
 /// Reads a link and parses it; unreadable or invalid values give `None`.
@@ -64,21 +69,18 @@ pub struct Actual {
 impl Actual {
     /// Reads `dir` (an `actual-HOST/` directory); a missing one reads empty.
     pub fn read(dir: &Path) -> Actual {
-        let p = |n: &str| dir.join(n);
+        let p = |k: ActualKey| dir.join(k.as_str());
         Actual {
-            is_attached: value(&p("is-attached"), parse_switch),
-            is_primary: value(&p("is-primary"), parse_switch),
-            open_count: value(&p("open-count"), parse_u64),
-            state: value(&p("state"), |s: &str| {
-                let ok = !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric());
-                ok.then(|| s.to_string()).ok_or(())
-            }),
-            error: read_link(&p("error"))
+            is_attached: value(&p(ActualKey::IsAttached), parse_switch),
+            is_primary: value(&p(ActualKey::IsPrimary), parse_switch),
+            open_count: value(&p(ActualKey::OpenCount), parse_u64),
+            state: value(&p(ActualKey::State), |s: &str| check_word(s).map(|()| s.to_string())),
+            error: read_link(&p(ActualKey::Error))
                 .ok()
                 .flatten()
                 .filter(|s| s != NO_ERROR && !s.is_empty()),
-            is_emergency: value(&p("is-emergency"), parse_switch),
-            log_number: value(&p(LOG_NUMBER), parse_log_number),
+            is_emergency: value(&p(ActualKey::IsEmergency), parse_switch),
+            log_number: value(&p(ActualKey::LogNumber), parse_log_number_value),
         }
     }
 
@@ -130,7 +132,7 @@ impl Todo {
             attach: sw(Switch::Attach),
             connect: sw(Switch::Connect),
             allow_replay: sw(Switch::AllowReplay),
-            log_rotate: value(&dir.join(LOG_ROTATE), parse_log_number),
+            log_rotate: value(&dir.join(LOG_ROTATE), parse_log_number_value),
         }
     }
 }
@@ -253,7 +255,10 @@ impl Resource {
 
     /// Bytes of log that `host` has not yet written back to its disk.
     pub fn writeback_lag(&self, host: &HostName) -> u64 {
-        writeback_lag(&self.logs, self.replay.get(host))
+        retention::writeback_lag(
+            self.logs.iter().map(|l| (l.log, l.size)),
+            self.replay.get(host),
+        )
     }
 
     /// Total size of all log files.
@@ -263,26 +268,6 @@ impl Resource {
             .map(|l| l.size)
             .fold(0, u64::saturating_add)
     }
-}
-
-/// Log bytes after the replay position: the sizes of all logs after the
-/// replay log plus the rest of the replay log. Without a replay position
-/// every log byte counts.
-pub fn writeback_lag(logs: &[LogFile], replay: Option<&ReplayValue>) -> u64 {
-    let Some(r) = replay else {
-        return logs.iter().map(|l| l.size).fold(0, u64::saturating_add);
-    };
-    logs.iter()
-        .map(|l| {
-            if l.log.number > r.log.number {
-                l.size
-            } else if l.log == r.log {
-                l.size.saturating_sub(r.pos)
-            } else {
-                0
-            }
-        })
-        .fold(0, u64::saturating_add)
 }
 
 /// Reported global state of a host (`/mars/actual-HOST/`).
@@ -301,11 +286,12 @@ pub struct HostActual {
 impl HostActual {
     /// Reads `/mars/actual-HOST/`.
     pub fn read(dir: &Path) -> HostActual {
+        let p = |k: ActualKey| dir.join(k.as_str());
         HostActual {
-            alive: value(&dir.join("alive"), |s: &str| s.parse::<Stamp>()),
-            rest_space: value(&dir.join(REST_SPACE), parse_u64),
-            total_space: value(&dir.join(TOTAL_SPACE), parse_u64),
-            is_emergency: value(&dir.join("is-emergency"), parse_switch),
+            alive: value(&p(ActualKey::Alive), |s: &str| s.parse::<Stamp>()),
+            rest_space: value(&p(ActualKey::RestSpace), parse_u64),
+            total_space: value(&p(ActualKey::TotalSpace), parse_u64),
+            is_emergency: value(&p(ActualKey::IsEmergency), parse_switch),
         }
     }
 }
@@ -357,26 +343,29 @@ impl Cluster {
 mod tests {
     use super::*;
 
-    fn log(n: u32, size: u64) -> LogFile {
-        LogFile {
-            log: LogName {
-                number: n,
-                host: HostName::new("a").unwrap(),
-            },
-            size,
-        }
-    }
-
     #[test]
-    fn lag() {
-        let logs = [log(1, 100), log(2, 1000), log(3, 50)];
-        assert_eq!(writeback_lag(&logs, None), 1150);
-        let r = ReplayValue::parse("log-000000002-a,400,1000").unwrap();
-        assert_eq!(writeback_lag(&logs, Some(&r)), 600 + 50);
-        let r = ReplayValue::parse("log-000000003-a,50,50").unwrap();
-        assert_eq!(writeback_lag(&logs, Some(&r)), 0);
-        let r = ReplayValue::parse("log-000000003-a,80,80").unwrap();
-        assert_eq!(writeback_lag(&logs, Some(&r)), 0);
-        assert_eq!(writeback_lag(&[], None), 0);
+    fn lag_uses_the_hosts_replay_link() {
+        let a = HostName::new("a").unwrap();
+        let b = HostName::new("b").unwrap();
+        let log = |number, size| LogFile {
+            log: LogName { number, host: a },
+            size,
+        };
+        let r = Resource {
+            name: ResourceName::new("r0").unwrap(),
+            dir: PathBuf::from("/nonexistent"),
+            size: None,
+            primary: None,
+            data: BTreeMap::new(),
+            device: BTreeMap::new(),
+            replay: [(a, ReplayValue::parse("log-000000002-a,400,1000").unwrap())].into(),
+            logs: vec![log(1, 100), log(2, 1000), log(3, 50)],
+            versions: Vec::new(),
+            todo: BTreeMap::new(),
+            actual: BTreeMap::new(),
+        };
+        assert_eq!(r.writeback_lag(&a), 600 + 50);
+        assert_eq!(r.writeback_lag(&b), 1150);
+        assert_eq!(r.log_bytes(), 1150);
     }
 }

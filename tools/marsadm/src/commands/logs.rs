@@ -3,13 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use mars_core::names::{LogName, MAX_LOG_NUMBER};
+use mars_core::names::{LogName, LOG_ROTATE, MAX_LOG_NUMBER};
+use mars_core::retention::delete_limit;
 
 use super::{commit, load_targets, need_cluster};
 use crate::cli::Target;
 use crate::config::Ctx;
 use crate::error::{Error, Result};
-use crate::grammar::LOG_ROTATE;
 use crate::kernel::{wait_for, Progress};
 use crate::plan::Plan;
 use crate::state::{Actual, LogFile, Resource};
@@ -37,48 +37,24 @@ impl Deletion {
 }
 
 /// Logs below the replay log of every member (`data-HOST`), never the
-/// newest log, never a log at or after any host's current log number.
+/// newest log, never a log at or after any host's current log number
+/// (the rule is [`mars_core::retention::delete_limit`]).
 pub fn deletable(r: &Resource) -> Deletion {
-    let mut d = Deletion::default();
-    let Some(newest) = r.logs.iter().map(|l| l.log.number).max() else {
-        d.keep_reason = "there are no logs".into();
-        return d;
-    };
-    if r.data.is_empty() {
-        d.keep_reason = "the resource has no members".into();
-        return d;
-    }
-    let mut needed = u32::MAX;
-    let mut needed_by = String::new();
-    for h in r.data.keys() {
-        match r.replay.get(h) {
-            None => {
-                d.keep_reason = format!("'{h}' has not reported a writeback position yet");
-                return d;
-            }
-            Some(rp) if rp.log.number < needed => {
-                needed = rp.log.number;
-                needed_by = format!("'{h}' is writing back log {}", rp.log.number);
-            }
-            Some(_) => {}
-        }
-    }
-    for (h, a) in &r.actual {
-        if let Some(n) = a.log_number.filter(|&n| n > 0 && n < needed) {
-            needed = n;
-            needed_by = format!("'{h}' is writing log {n}");
-        }
-    }
-    let limit = needed.min(newest);
-    d.keep_reason = if limit == newest && needed >= newest {
-        format!("log {newest} is the newest, which is always kept")
-    } else {
-        needed_by
+    let limit = delete_limit(
+        r.logs.iter().map(|l| l.log.number).max(),
+        r.data
+            .keys()
+            .map(|h| (*h, r.replay.get(h).map(|rp| rp.log.number))),
+        r.actual.iter().map(|(h, a)| (*h, a.log_number)),
+    );
+    let mut d = Deletion {
+        keep_reason: limit.reason.to_string(),
+        ..Deletion::default()
     };
     d.logs = r
         .logs
         .iter()
-        .filter(|l| l.log.number < limit)
+        .filter(|l| limit.allows(l.log.number))
         .copied()
         .collect();
     let gone: BTreeSet<u32> = d.logs.iter().map(|l| l.log.number).collect();

@@ -3,14 +3,14 @@
 use std::fs;
 use std::path::Path;
 
-use mars_core::names::{HostName, ResourceName, Switch};
+use mars_core::names::{HostName, ResourceName, Switch, LOG_ROTATE};
 use mars_core::tree::{check_data_path, format_switch, PrimaryValue};
 
 use super::{commit, load_resource, need_cluster};
 use crate::config::Ctx;
 use crate::device::DeviceProbe;
 use crate::error::{Error, Result};
-use crate::grammar::{todo_switch, LOG_ROTATE};
+use crate::grammar::todo_switch;
 use crate::kernel::{wait_for, Progress};
 use crate::plan::Plan;
 use crate::state::{Actual, Resource};
