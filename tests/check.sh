@@ -117,7 +117,7 @@ for s in tests/scenarios/${MARS_SCENARIOS:-*}.sh; do
 	[ -e "$s" ] || continue
 	line=$(tests/vm/run-scenario.sh "$s" 2>>"$log")
 	read -r verdict name rest <<<"$line"
-	record "$verdict" "vm/$name" "$rest"
+	record "$verdict" "vm/${name%:}" "$rest"
 done
 
 echo
