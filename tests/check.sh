@@ -112,12 +112,32 @@ if [ $kunit_run_rc != 0 ]; then
 	record FAIL kunit/guest "$(cat "$out/kunit-run.txt")"
 fi
 
-section "VM scenarios"
+section "VM scenarios (${MARS_JOBS:-2} at a time)"
+# Each guest runs on one vCPU, so on a 2-core host two scenarios run side by
+# side; the longest (power cuts) starts first. MARS_JOBS=1 runs them one by
+# one.
+jobs_max=${MARS_JOBS:-2}
+scenarios=()
 for s in tests/scenarios/${MARS_SCENARIOS:-*}.sh; do
 	[ -e "$s" ] || continue
-	line=$(tests/vm/run-scenario.sh "$s" 2>>"$log")
-	read -r verdict name rest <<<"$line"
-	record "$verdict" "vm/${name%:}" "$rest"
+	scenarios+=("$s")
+done
+ordered=()
+for s in "${scenarios[@]}"; do [[ $s == *power-cut* ]] && ordered+=("$s"); done
+for s in "${scenarios[@]}"; do [[ $s == *power-cut* ]] || ordered+=("$s"); done
+for s in "${ordered[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+	name=$(basename "$s" .sh)
+	echo "   started $name"
+	tests/vm/run-scenario.sh "$s" >"$out/$name.verdict" 2>>"$log" &
+done
+wait
+for s in "${scenarios[@]}"; do
+	name=$(basename "$s" .sh)
+	line=$(cat "$out/$name.verdict" 2>/dev/null)
+	[ -n "$line" ] || line="FAIL $name: no verdict (runner died)"
+	read -r verdict sname rest <<<"$line"
+	record "$verdict" "vm/${sname%:}" "$rest"
 done
 
 echo
