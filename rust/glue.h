@@ -22,18 +22,30 @@ struct mars_blk;
 u32 mars_crc32c(u32 crc, const void *data, size_t len);
 
 /* glue_control.c */
+/* Any context: a Lamport stamp (ns) greater than every one handed out. */
 u64 mars_lamport_tick(void);
-void mars_lamport_merge(u64 stamp_ns);
+/* Any context: wake the control thread. */
 void mars_trigger(void);
+/* Process context (our kthreads): sleep until trigger, kthread_stop or
+ * timeout; returns (and clears) whether a trigger was pending. */
 bool mars_trigger_wait(unsigned int timeout_ms);
+/* Module init/exit only, once each, paired: /proc/sys/mars. */
 int mars_control_init(void);
 void mars_control_exit(void);
+/* Process context. Starts @fn(@data) as kthread @name (NUL-terminated) and
+ * returns it with a task reference held (NULL and *@err on failure); @data
+ * must stay valid until mars_thread_stop() returns, which stops the thread,
+ * waits for it and drops the reference. Called exactly once per thread. */
 struct task_struct *mars_thread_start(int (*fn)(void *), void *data,
 				      const char *name, int *err);
 int mars_thread_stop(struct task_struct *t);
+/* Only from threads started by mars_thread_start(). */
 bool mars_thread_should_stop(void);
+/* Same thread, paired, restore with the value save returned. */
 unsigned int mars_noio_save(void);
 void mars_noio_restore(unsigned int flags);
+/* Copies uname -n (init UTS namespace) into @buf of @len bytes; returns the
+ * length or -E2BIG. */
 int mars_hostname(char *buf, size_t len);
 
 /* glue_vfs.c */
@@ -58,7 +70,14 @@ int mars_readlink(const char *path, char *buf, size_t len, s64 *sec,
 long mars_readdir(const char *path, char *buf, size_t len);
 int mars_statfs(const char *path, u64 *total, u64 *avail);
 
-/* glue_blk.c */
+/* glue_blk.c: process context unless stated otherwise. A disk shell from
+ * mars_blk_create() (NULL and *@err on failure; names NUL-terminated,
+ * @disk_name < DISK_NAME_LEN) is added at most once, deleted at most once
+ * after it was added (del waits for requests in flight, so the owner's
+ * worker must keep serving), and freed once with no request outstanding.
+ * mars_blk_take() hands over started requests; each must be ended exactly
+ * once with mars_rq_end() (any context). mars_rq_copy_out() needs a buffer
+ * of exactly blk_rq_bytes(); mars_rq_copy_in() a range inside the request. */
 enum mars_rq_op {
 	MARS_RQ_READ = 0,
 	MARS_RQ_WRITE = 1,

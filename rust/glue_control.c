@@ -36,15 +36,6 @@ u64 mars_lamport_tick(void)
 	return next;
 }
 
-void mars_lamport_merge(u64 stamp_ns)
-{
-	s64 old = atomic64_read(&mars_clock);
-
-	while ((u64)old < stamp_ns &&
-	       !atomic64_try_cmpxchg(&mars_clock, &old, stamp_ns))
-		;
-}
-
 static atomic_t mars_trigger_pending = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(mars_trigger_wq);
 

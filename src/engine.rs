@@ -121,9 +121,6 @@ pub(crate) struct Engine {
     pub(crate) log_number: Atomic<u32>,
     /// Log number the operator wants to be current (todo-HOST/log-rotate).
     pub(crate) rotate_to: Atomic<u32>,
-    /// Written back up to: (log number, offset).
-    #[pin]
-    written: Mutex<(u32, u64)>,
     /// Set by the control thread when /mars is (nearly) full.
     pub(crate) space_low: Atomic<bool>,
     /// Whether the I/O thread runs in emergency mode (writes bypass the log).
@@ -155,7 +152,6 @@ impl Engine {
                 pending_bytes: Atomic::new(0),
                 log_number: Atomic::new(first_log),
                 rotate_to: Atomic::new(0),
-                written <- new_mutex!((first_log, 0u64)),
                 space_low: Atomic::new(false),
                 emergency: Atomic::new(false),
                 failed: Atomic::new(false),
@@ -358,7 +354,7 @@ impl IoWorker {
         let e = &self.engine;
         let old = slot.take().ok_or(EINVAL)?;
         let next = old.name.number.checked_add(1).ok_or(EOVERFLOW)?;
-        let (old_name, old_end) = (old.name, old.pos);
+        let old_name = old.name;
         if let Err(err) = old.close(&e.res) {
             pr_err!("{}: closing {} failed: {}\n", e.res.as_str(), old_name, err.to_errno());
         }
@@ -367,7 +363,6 @@ impl IoWorker {
         let new = LogWriter::create(&e.res, e.host, next)?;
         e.log_number.store(next, Relaxed);
         *slot = Some(new);
-        let _ = old_end;
         Ok(next)
     }
 
@@ -550,7 +545,6 @@ impl Writeback {
     /// Records how far writeback has come in `replay-HOST`.
     fn report(&self, log: LogName, pos: u64) {
         let e = &self.engine;
-        *e.written.lock() = (log.number, pos);
         let value = ReplayValue { log, pos, len: pos };
         let r = tree::resource_entry(&e.res, format_args!("replay-{}", e.host.as_str()))
             .and_then(|link| ffi::fpath!("{}", value).and_then(|v| tree::write(&link, v.as_str())));

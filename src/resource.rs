@@ -442,7 +442,6 @@ fn stop_primary_threads(p: &mut Primary, name: &ResourceName) {
         }
     }
     p.wb = None;
-    let _ = &p.engine;
 }
 
 /// A readable word for common errors.
