@@ -117,6 +117,8 @@ pub(crate) struct Engine {
     progress: CondVar,
     /// Bytes held by pending records.
     pending_bytes: Atomic<u64>,
+    /// Written back but not yet synced and recorded in `replay-HOST`.
+    unsynced: Atomic<bool>,
     /// Current log number (for reports).
     pub(crate) log_number: Atomic<u32>,
     /// Log number the operator wants to be current (todo-HOST/log-rotate).
@@ -150,6 +152,7 @@ impl Engine {
                 queue <- new_mutex!(KVec::new()),
                 progress <- new_condvar!(),
                 pending_bytes: Atomic::new(0),
+                unsynced: Atomic::new(false),
                 log_number: Atomic::new(first_log),
                 rotate_to: Atomic::new(0),
                 space_low: Atomic::new(false),
@@ -167,14 +170,14 @@ impl Engine {
 
     /// Whether nothing waits for writeback.
     fn drained(&self) -> bool {
-        self.queue.lock().is_empty() && self.pending_bytes() == 0
+        self.queue.lock().is_empty() && self.pending_bytes() == 0 && !self.unsynced.load(Relaxed)
     }
 
     /// Waits (bounded steps) until writeback has caught up completely.
     fn wait_drained(&self) {
         while !self.drained() && !self.failed.load(Relaxed) {
             let mut q = self.queue.lock();
-            if q.is_empty() && self.pending_bytes() == 0 {
+            if q.is_empty() && self.pending_bytes() == 0 && !self.unsynced.load(Relaxed) {
                 break;
             }
             let _ = self.progress.wait_interruptible_timeout(&mut q, 10);
@@ -575,7 +578,10 @@ impl ThreadMain for Writeback {
             if !recs.is_empty() {
                 let bytes: u64 = recs.iter().map(|r| r.buf.len() as u64).sum();
                 match self.write_back(&recs) {
-                    Ok(pos) => unsynced = Some(pos),
+                    Ok(pos) => {
+                        e.unsynced.store(true, Relaxed);
+                        unsynced = Some(pos);
+                    }
                     Err(err) => {
                         pr_err!(
                             "{}: writeback to the data device failed ({}): resource stopped\n",
@@ -601,6 +607,7 @@ impl ThreadMain for Writeback {
                         e.failed.store(true, Relaxed);
                     }
                     unsynced = None;
+                    e.unsynced.store(false, Relaxed);
                     last_sync = Instant::<Monotonic>::now();
                     e.progress.notify_all();
                 }
