@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
     match s.verdict() {
         Some(Verdict::Unverified { offset, search_from, .. }) => {
             assert!(search_from > offset);
-            let _ = find_proof(&SoftCrc32c, window, base, offset, expect);
+            let _ = find_proof(&SoftCrc32c, window, base, offset, expect, s.log_id());
         }
         Some(_) => {}
         None => panic!("scanner ended without a verdict"),

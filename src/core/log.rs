@@ -60,8 +60,8 @@ pub mod off {
     pub const STAMP_SEC: usize = 24;
     /// `u32` Lamport nanoseconds.
     pub const STAMP_NSEC: usize = 32;
-    /// `u32` reserved (zero).
-    pub const RESERVED: usize = 36;
+    /// `u32` log id: the same random value in every record of one log.
+    pub const LOG_ID: usize = 36;
     /// `u64` device byte offset.
     pub const DEV_OFFSET: usize = 40;
     /// `u64` data length.
@@ -77,7 +77,8 @@ pub enum Kind {
     Write = 1,
     /// Discard of `len` bytes (reserved): no payload.
     Discard = 2,
-    /// Flush marker (reserved): no payload, `offset` and `len` are zero.
+    /// Flush marker: no payload, `offset` and `len` are zero; written after
+    /// each fsync of the log with `durable_upto` at its own offset.
     Flush = 3,
 }
 
@@ -119,8 +120,8 @@ pub enum CorruptionKind {
     BadKind,
     /// Unknown flag bits.
     BadFlags,
-    /// Reserved field is not zero.
-    BadReserved,
+    /// An intact record of another log (its log id differs).
+    ForeignRecord,
     /// Lamport nanoseconds are not below one second.
     BadStamp,
     /// `durable_upto` points at or past the record itself.
@@ -138,7 +139,7 @@ impl fmt::Display for CorruptionKind {
             CorruptionKind::SequenceGap => "sequence number gap",
             CorruptionKind::BadKind => "unknown record kind",
             CorruptionKind::BadFlags => "unknown flags",
-            CorruptionKind::BadReserved => "reserved field not zero",
+            CorruptionKind::ForeignRecord => "record of another log (log id differs)",
             CorruptionKind::BadStamp => "bad Lamport timestamp",
             CorruptionKind::BadDurable => "durable mark points past the record",
         })
@@ -162,6 +163,11 @@ pub struct Header {
     pub len: u64,
     /// Log offset known durable when the record was created.
     pub durable_upto: u64,
+    /// The log's id, the same in all its records (0 in tests that do not
+    /// care). A record copied from elsewhere, or a record-shaped payload,
+    /// does not carry it: the writer draws it at random and never shows it
+    /// to the users of the device.
+    pub log_id: u32,
 }
 
 impl Header {
@@ -175,6 +181,29 @@ impl Header {
             offset,
             len,
             durable_upto,
+            log_id: 0,
+        }
+    }
+
+    /// The same header for log `log_id`.
+    pub const fn with_log_id(mut self, log_id: u32) -> Self {
+        self.log_id = log_id;
+        self
+    }
+
+    /// A flush marker: written right after the log was fsynced up to
+    /// `durable_upto` (its own offset), it proves every record before it
+    /// durable, so damage there is corruption, never a torn tail.
+    pub const fn flush(seq: u64, stamp: Stamp, durable_upto: u64) -> Self {
+        Self {
+            kind: Kind::Flush,
+            flags: 0,
+            seq,
+            stamp,
+            offset: 0,
+            len: 0,
+            durable_upto,
+            log_id: 0,
         }
     }
 
@@ -221,7 +250,7 @@ impl Header {
         put(out, off::SEQ, &self.seq.to_le_bytes())?;
         put(out, off::STAMP_SEC, &self.stamp.sec.to_le_bytes())?;
         put(out, off::STAMP_NSEC, &self.stamp.nsec.to_le_bytes())?;
-        put(out, off::RESERVED, &0u32.to_le_bytes())?;
+        put(out, off::LOG_ID, &self.log_id.to_le_bytes())?;
         put(out, off::DEV_OFFSET, &self.offset.to_le_bytes())?;
         put(out, off::DATA_LEN, &self.len.to_le_bytes())?;
         put(out, off::DURABLE_UPTO, &self.durable_upto.to_le_bytes())
@@ -238,9 +267,6 @@ impl Header {
         }
         let kind = Kind::from_code(le_u16(buf, off::KIND).ok_or(short)?)
             .ok_or(CorruptionKind::BadKind)?;
-        if le_u32(buf, off::RESERVED).ok_or(short)? != 0 {
-            return Err(CorruptionKind::BadReserved);
-        }
         let h = Header {
             kind,
             flags: le_u16(buf, off::FLAGS).ok_or(short)?,
@@ -252,6 +278,7 @@ impl Header {
             offset: le_u64(buf, off::DEV_OFFSET).ok_or(short)?,
             len: le_u64(buf, off::DATA_LEN).ok_or(short)?,
             durable_upto: le_u64(buf, off::DURABLE_UPTO).ok_or(short)?,
+            log_id: le_u32(buf, off::LOG_ID).ok_or(short)?,
         };
         h.validate()?;
         if h.total_len() != Some(total_len) {

@@ -144,13 +144,16 @@ pub const PROOF_CRC_BUDGET: usize = 64 << 20;
 /// Searches `window` (log bytes starting at `base`) for an intact record that
 /// proves the bad record at `bad_offset` had been durable: a record at Y > X
 /// with `X < durable_upto <= Y` and a sequence number that fits between
-/// `expected_seq` (the bad record's) and the space between X and Y.
+/// `expected_seq` (the bad record's) and the space between X and Y. With
+/// `log_id` known, only records of that log count: a record-shaped payload
+/// in user data (or a record copied from another log) cannot pass as proof.
 pub fn find_proof<C: Crc32c + ?Sized>(
     crc: &C,
     window: &[u8],
     base: u64,
     bad_offset: u64,
     expected_seq: u64,
+    log_id: Option<u32>,
 ) -> Proof {
     let mut budget = PROOF_CRC_BUDGET;
     // First aligned offset after the bad record inside the window.
@@ -167,7 +170,8 @@ pub fn find_proof<C: Crc32c + ?Sized>(
         let here = base.saturating_add(pos as u64);
         match probe(crc, rest, Some(&mut budget)) {
             Probe::Intact(_) => {
-                if proves(rest, here, bad_offset, expected_seq) {
+                let ours = log_id.is_none_or(|id| le_u32(rest, off::LOG_ID) == Some(id));
+                if ours && proves(rest, here, bad_offset, expected_seq) {
                     return Proof::Found { at: here };
                 }
             }
@@ -216,6 +220,7 @@ pub struct Scanner<'a, C: Crc32c + ?Sized> {
     pos: usize,
     expected_seq: u64,
     at_eof: bool,
+    log_id: Option<u32>,
     verdict: Option<Verdict>,
 }
 
@@ -231,8 +236,23 @@ impl<'a, C: Crc32c + ?Sized> Scanner<'a, C> {
             pos: 0,
             expected_seq,
             at_eof,
+            log_id: None,
             verdict: None,
         }
+    }
+
+    /// Requires every record to belong to log `log_id` (an intact record
+    /// with another id is corruption) and accepts only such records as
+    /// proof. Without it the scanner learns the id from the first record
+    /// it yields (the window starts at a record boundary of the chain).
+    pub fn with_log_id(mut self, log_id: Option<u32>) -> Self {
+        self.log_id = log_id;
+        self
+    }
+
+    /// The log's id, once given or learnt.
+    pub fn log_id(&self) -> Option<u32> {
+        self.log_id
     }
 
     /// The verdict, once iteration has returned `None`.
@@ -254,7 +274,7 @@ impl<'a, C: Crc32c + ?Sized> Scanner<'a, C> {
     fn bad(&self, kind: CorruptionKind) -> Verdict {
         let offset = self.next_offset();
         let rest = self.window.get(self.pos..).unwrap_or(&[]);
-        match find_proof(self.crc, rest, offset, offset, self.expected_seq) {
+        match find_proof(self.crc, rest, offset, offset, self.expected_seq, self.log_id) {
             Proof::Found { .. } => Verdict::Corruption { offset, kind },
             Proof::NotFound { .. } if self.at_eof => Verdict::IncompleteTail { offset, kind },
             Proof::NotFound { next } => Verdict::Unverified {
@@ -285,6 +305,9 @@ impl<'a, C: Crc32c + ?Sized> Scanner<'a, C> {
         if header.seq != self.expected_seq {
             return Err(corrupt(CorruptionKind::SequenceGap));
         }
+        if self.log_id.is_some_and(|id| id != header.log_id) {
+            return Err(corrupt(CorruptionKind::ForeignRecord));
+        }
         if header.durable_upto > offset {
             return Err(corrupt(CorruptionKind::BadDurable));
         }
@@ -306,6 +329,7 @@ impl<'a, C: Crc32c + ?Sized> Scanner<'a, C> {
             .ok_or(corrupt(CorruptionKind::BadLength))?;
         self.expected_seq = next_seq;
         self.pos = next_pos;
+        self.log_id = Some(header.log_id);
         Ok(Record {
             offset,
             total_len: total,
@@ -410,6 +434,109 @@ mod tests {
         let (seqs, v) = scan(&log, false);
         assert_eq!(seqs, std::vec![1]);
         assert!(matches!(v, Verdict::Unverified { offset, .. } if offset == offs[1]));
+    }
+
+    /// Builds one group commit: `n` records that all carry the same
+    /// `durable_upto` (the previous fsync point, 0 here), optionally
+    /// followed by the flush marker the writer appends after the fsync.
+    fn build_group(n: u64, size: usize, marker: bool) -> (Vec<u8>, Vec<u64>) {
+        let mut log = Vec::new();
+        let mut offs = Vec::new();
+        for seq in 1..=n {
+            offs.push(log.len() as u64);
+            let payload: Vec<u8> = (0..size).map(|i| (i as u64 * 7 + seq) as u8).collect();
+            let h = Header::write(seq, Stamp { sec: seq, nsec: 0 }, seq * 4096, size as u64, 0);
+            let mut rec = std::vec![0u8; super::super::encoded_len(size).unwrap()];
+            encode_record(&SoftCrc32c, &h, &payload, &mut rec).unwrap();
+            log.extend_from_slice(&rec);
+        }
+        if marker {
+            let at = log.len() as u64;
+            let h = Header::flush(n + 1, Stamp { sec: n + 1, nsec: 0 }, at);
+            let mut rec = std::vec![0u8; super::super::encoded_len(0).unwrap()];
+            encode_record(&SoftCrc32c, &h, &[], &mut rec).unwrap();
+            log.extend_from_slice(&rec);
+        }
+        (log, offs)
+    }
+
+    /// Media damage inside the last flushed group: the flush marker written
+    /// after that fsync proves the group durable, so it is corruption and
+    /// no intact record after the damage is given up as a torn tail.
+    #[test]
+    fn damage_in_last_flushed_group_is_corruption() {
+        // Without a marker (the crash came before it reached the disk) the
+        // damage cannot be told from a torn tail: 4 of 10 records survive.
+        let (mut log, offs) = build_group(10, 100, false);
+        log[offs[4] as usize + 70] ^= 1;
+        let (seqs, v) = scan(&log, true);
+        assert_eq!(seqs.len(), 4);
+        assert!(matches!(v, Verdict::IncompleteTail { offset, .. } if offset == offs[4]));
+        // With the marker: corruption at the damaged record.
+        let (mut log, offs) = build_group(10, 100, true);
+        assert_eq!(scan(&log, true).0.len(), 11);
+        log[offs[4] as usize + 70] ^= 1;
+        assert_eq!(
+            scan(&log, true),
+            ((1..=4).collect(), Verdict::Corruption { offset: offs[4], kind: CorruptionKind::BadChecksum })
+        );
+        // Damage in the marker itself, the last record: a torn tail.
+        let (mut log, _) = build_group(3, 100, true);
+        let n = log.len();
+        log[n - 30] ^= 1;
+        assert!(matches!(scan(&log, true).1, Verdict::IncompleteTail { .. }));
+    }
+
+    /// A record-shaped payload in user data (a "record" inside a record)
+    /// cannot prove a torn record durable: it does not carry the log's id.
+    #[test]
+    fn record_shaped_payload_is_no_proof() {
+        const ID: u32 = 0x5eed_1234;
+        let forged_at = |offs: &[u64]| offs[3] + HEADER_LEN as u64;
+        let build_with = |forged_id: u32| {
+            // Five records of one unflushed group; record 4's payload
+            // starts with a forged flush marker claiming durability past
+            // record 3.
+            let mut log = Vec::new();
+            let mut offs = Vec::new();
+            for seq in 1..=5u64 {
+                offs.push(log.len() as u64);
+                let mut payload = std::vec![0u8; 512];
+                if seq == 4 {
+                    let here = log.len() as u64 + HEADER_LEN as u64;
+                    let fake = Header::flush(4, Stamp { sec: 9, nsec: 0 }, here).with_log_id(forged_id);
+                    encode_record(&SoftCrc32c, &fake, &[], &mut payload[..MIN_RECORD_LEN]).unwrap();
+                }
+                let h = Header::write(seq, Stamp { sec: seq, nsec: 0 }, seq * 4096, 512, 0).with_log_id(ID);
+                let mut rec = std::vec![0u8; super::super::encoded_len(512).unwrap()];
+                encode_record(&SoftCrc32c, &h, &payload, &mut rec).unwrap();
+                log.extend_from_slice(&rec);
+            }
+            (log, offs)
+        };
+        // Record 3 torn: the forged marker (another id) is no proof.
+        let (mut log, offs) = build_with(0xbad);
+        log[offs[2] as usize + 100] ^= 1;
+        let (seqs, v) = scan(&log, true);
+        assert_eq!(seqs, std::vec![1, 2]);
+        assert!(matches!(v, Verdict::IncompleteTail { offset, .. } if offset == offs[2]));
+        // A forger who knew the id would be believed, as a check that the
+        // id is what decides here.
+        let (mut log, offs) = build_with(ID);
+        log[offs[2] as usize + 100] ^= 1;
+        assert!(matches!(scan(&log, true).1, Verdict::Corruption { offset, .. } if offset == offs[2]));
+        assert!(matches!(find_proof(&SoftCrc32c, &log, 0, offs[2], 3, Some(0xbad)), Proof::NotFound { .. }));
+        assert_eq!(find_proof(&SoftCrc32c, &log, 0, offs[2], 3, Some(ID)), Proof::Found { at: forged_at(&offs) });
+        // An intact record of another log in the chain is corruption.
+        let (log, offs) = build_with(ID);
+        let mut other = log.clone();
+        let h = Header::write(3, Stamp { sec: 3, nsec: 0 }, 3 * 4096, 512, 0).with_log_id(ID + 1);
+        let n = offs[3] as usize - offs[2] as usize;
+        encode_record(&SoftCrc32c, &h, &std::vec![0u8; 512], &mut other[offs[2] as usize..offs[2] as usize + n]).unwrap();
+        assert_eq!(
+            scan(&other, true),
+            (std::vec![1, 2], Verdict::Corruption { offset: offs[2], kind: CorruptionKind::ForeignRecord })
+        );
     }
 
     #[test]

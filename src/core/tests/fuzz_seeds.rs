@@ -28,6 +28,7 @@ fn log(n: u64, size: usize) -> Vec<u8> {
             offset: if kind == Kind::Flush { 0 } else { seq * 512 },
             len: if kind == Kind::Flush { 0 } else { size as u64 },
             durable_upto: at.saturating_sub(100) & !7,
+            log_id: 7,
         };
         let p = if kind == Kind::Write { vec![seq as u8; size] } else { Vec::new() };
         let mut rec = vec![0u8; encoded_len(p.len()).unwrap()];

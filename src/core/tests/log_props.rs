@@ -52,6 +52,7 @@ fn build(specs: &[Spec]) -> (Vec<u8>, Vec<Header>, Vec<u64>) {
             offset: s.offset,
             len: s.len,
             durable_upto: durable,
+            log_id: 0x1234_5678,
         };
         let mut rec = vec![0u8; encoded_len(s.payload.len()).unwrap()];
         encode_record(&SoftCrc32c, &h, &s.payload, &mut rec).unwrap();
