@@ -67,6 +67,7 @@ mod raw {
 
     extern "C" {
         pub(super) fn mars_crc32c(crc: u32, data: *const c_void, len: usize) -> u32;
+        pub(super) fn mars_random_u32() -> u32;
 
         pub(super) fn mars_lamport_tick() -> u64;
         pub(super) fn mars_trigger_wait(timeout_ms: u32) -> bool;
@@ -118,6 +119,7 @@ mod raw {
         ) -> c_int;
         pub(super) fn mars_readdir(path: *const u8, buf: *mut u8, len: usize) -> isize;
         pub(super) fn mars_statfs(path: *const u8, total: *mut u64, avail: *mut u64) -> c_int;
+        pub(super) fn mars_dir_sync(path: *const u8) -> c_int;
 
         pub(super) fn mars_blk_create(
             disk_name: *const u8,
@@ -163,6 +165,12 @@ pub(crate) fn crc32c(crc: u32, data: &[u8]) -> u32 {
     // SAFETY: `data` is a valid slice, so its pointer is valid for reads of
     // `data.len()` bytes for the duration of the call; the C side only reads.
     unsafe { raw::mars_crc32c(crc, data.as_ptr().cast(), data.len()) }
+}
+
+/// A random `u32` from the kernel's CRNG.
+pub(crate) fn random_u32() -> u32 {
+    // SAFETY: no arguments; callable in any context.
+    unsafe { raw::mars_random_u32() }
 }
 
 // ----------------------------------------------------------- clock, control
@@ -527,6 +535,13 @@ pub(crate) fn readdir<'a>(path: &Path, buf: &'a mut [u8]) -> Result<&'a [u8]> {
     // length.
     let n = check(unsafe { raw::mars_readdir(path.as_ptr(), buf.as_mut_ptr(), buf.len()) })?;
     buf.get(..n).ok_or(EINVAL)
+}
+
+/// Makes the directory holding `path` durable (its renames survive a
+/// power cut once this returns).
+pub(crate) fn dir_sync(path: &Path) -> Result {
+    // SAFETY: `path` is NUL-terminated.
+    check_int(unsafe { raw::mars_dir_sync(path.as_ptr()) })
 }
 
 /// Total and available bytes of the file system holding `path`.

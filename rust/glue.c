@@ -9,6 +9,7 @@
 
 #include <linux/crc32.h>
 #include <linux/module.h>
+#include <linux/random.h>
 
 #include "glue.h"
 
@@ -25,4 +26,15 @@
 u32 mars_crc32c(u32 crc, const void *data, size_t len)
 {
 	return crc32c(crc, data, len);
+}
+
+/*
+ * mars_random_u32 - a random 32-bit value from the kernel's CRNG
+ * (get_random_u32()), for ids that must not be guessable.
+ *
+ * Context: any.
+ */
+u32 mars_random_u32(void)
+{
+	return get_random_u32();
 }

@@ -20,6 +20,8 @@ struct mars_blk;
 
 /* glue.c */
 u32 mars_crc32c(u32 crc, const void *data, size_t len);
+/* Any context: a random u32 from the CRNG. */
+u32 mars_random_u32(void);
 
 /* glue_control.c */
 /* Any context: a Lamport stamp (ns) greater than every one handed out. */
@@ -69,6 +71,8 @@ int mars_readlink(const char *path, char *buf, size_t len, s64 *sec,
 		  u32 *nsec);
 long mars_readdir(const char *path, char *buf, size_t len);
 int mars_statfs(const char *path, u64 *total, u64 *avail);
+/* Fsyncs the directory holding @path (the entry itself need not exist). */
+int mars_dir_sync(const char *path);
 
 /* glue_blk.c: process context unless stated otherwise. A disk shell from
  * mars_blk_create() (NULL and *@err on failure; names NUL-terminated,

@@ -32,6 +32,7 @@ struct mars_blk {
 	struct list_head pending;	/* started requests, oldest first */
 	wait_queue_head_t wait;
 	atomic_t open_count;
+	bool added;			/* add_disk() succeeded */
 	char node[MARS_BLK_NODE_LEN];	/* device node name below /dev */
 };
 
@@ -76,11 +77,24 @@ static char *mars_blk_devnode(struct gendisk *disk, umode_t *mode)
 	return kstrdup(b->node, GFP_KERNEL);
 }
 
+/*
+ * Called by disk_release() when the last reference to an added disk is
+ * gone, which is after the last opener's release: only now may @b go, as
+ * release() and the open count use it. An open that raced with teardown
+ * (it got in after the owner checked the open count, before
+ * del_gendisk()) keeps the disk, and so @b, alive until it closes.
+ */
+static void mars_blk_free_disk(struct gendisk *disk)
+{
+	kfree(disk->private_data);
+}
+
 static const struct block_device_operations mars_blk_fops = {
 	.owner = THIS_MODULE,
 	.open = mars_blk_open,
 	.release = mars_blk_release,
 	.devnode = mars_blk_devnode,
+	.free_disk = mars_blk_free_disk,
 };
 
 struct mars_blk *mars_blk_create(const char *disk_name, const char *node,
@@ -145,7 +159,10 @@ free_b:
 
 int mars_blk_add(struct mars_blk *b)
 {
-	return add_disk(b->disk);
+	int err = add_disk(b->disk);
+
+	b->added = !err;
+	return err;
 }
 
 void mars_blk_del(struct mars_blk *b)
@@ -153,12 +170,24 @@ void mars_blk_del(struct mars_blk *b)
 	del_gendisk(b->disk);
 }
 
+/*
+ * Drops the owner's reference. An added disk was deleted first:
+ * del_gendisk() exited its queue, so the tag set can go now, while @b
+ * itself lives until mars_blk_free_disk(). A disk never added still owns
+ * its queue: put_disk() exits it (using the tag set), then both go here.
+ * The caller must not use @b afterwards.
+ */
 void mars_blk_free(struct mars_blk *b)
 {
 	WARN_ON_ONCE(!list_empty(&b->pending));
-	put_disk(b->disk);
-	blk_mq_free_tag_set(&b->tag_set);
-	kfree(b);
+	if (b->added) {
+		blk_mq_free_tag_set(&b->tag_set);
+		put_disk(b->disk);
+	} else {
+		put_disk(b->disk);
+		blk_mq_free_tag_set(&b->tag_set);
+		kfree(b);
+	}
 }
 
 int mars_blk_open_count(struct mars_blk *b)

@@ -356,6 +356,30 @@ static long __mars_readdir(const char *path, char *buf, size_t len)
 	return c.used;
 }
 
+/*
+ * Makes the entries of the directory holding @path durable: fsync of the
+ * directory. On ext4 (and every journalling file system) that commits the
+ * transaction holding the renames done in it, so a link updated with
+ * mars_symlink() survives a power cut once this returns 0.
+ */
+static int __mars_dir_sync(const char *path)
+{
+	char dir[MARS_PATH_MAX];
+	const char *name;
+	struct file *f;
+	int err;
+
+	err = mars_split(path, dir, sizeof(dir), &name);
+	if (err)
+		return err;
+	f = filp_open(dir, O_RDONLY | O_DIRECTORY | O_LARGEFILE, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	err = vfs_fsync(f, 0);
+	filp_close(f, NULL);
+	return err;
+}
+
 static int __mars_statfs(const char *path, u64 *total, u64 *avail)
 {
 	struct kstatfs st;
@@ -445,6 +469,15 @@ long mars_readdir(const char *path, char *buf, size_t len)
 
 	scoped_with_init_fs()
 		ret = __mars_readdir(path, buf, len);
+	return ret;
+}
+
+int mars_dir_sync(const char *path)
+{
+	int ret;
+
+	scoped_with_init_fs()
+		ret = __mars_dir_sync(path);
 	return ret;
 }
 

@@ -129,6 +129,11 @@ pub(crate) struct Engine {
     pub(crate) emergency: Atomic<bool>,
     /// A fatal error stopped the data path (writes fail with EIO).
     pub(crate) failed: Atomic<bool>,
+    /// How far the logs are durable: every log numbered below `.0` is
+    /// complete and synced, log `.0` up to offset `.1`. Writeback never
+    /// records a replay position beyond it.
+    #[pin]
+    durable_mark: Mutex<(u32, u64)>,
 }
 
 impl Engine {
@@ -158,9 +163,47 @@ impl Engine {
                 space_low: Atomic::new(false),
                 emergency: Atomic::new(false),
                 failed: Atomic::new(false),
+                durable_mark <- new_mutex!((first_log, 0)),
             }),
             GFP_KERNEL,
         )
+    }
+
+    /// Stops the data path for good: reads and writes fail, writeback
+    /// stops writing and never moves `replay-HOST` again. The operator's
+    /// down/up replays the logs from where writeback had safely come.
+    pub(crate) fn fail(&self, what: &str, err: Error) {
+        if !self.failed.load(Relaxed) {
+            pr_err!(
+                "{}: {} failed ({}): resource stopped, take it down and up to recover\n",
+                self.res.as_str(),
+                what,
+                err.to_errno()
+            );
+        }
+        self.failed.store(true, Relaxed);
+        self.progress.notify_all();
+    }
+
+    /// Records that `log` is durable up to `pos` (all logs before it are
+    /// complete).
+    fn set_durable(&self, log: u32, pos: u64) {
+        *self.durable_mark.lock() = (log, pos);
+        self.progress.notify_all();
+    }
+
+    /// The part of a written-back position `(log, pos)` that is durable in
+    /// the log, which is as far as `replay-HOST` may move; `None` while an
+    /// earlier log is not complete.
+    fn clamp_durable(&self, log: LogName, pos: u64) -> Option<u64> {
+        let (mark_log, mark_pos) = *self.durable_mark.lock();
+        if log.number < mark_log {
+            Some(pos)
+        } else if log.number == mark_log {
+            Some(pos.min(mark_pos))
+        } else {
+            None
+        }
     }
 
     /// Bytes of log not yet written back.
@@ -221,7 +264,7 @@ impl IoWorker {
             sec: ns / 1_000_000_000,
             nsec: (ns % 1_000_000_000) as u32,
         };
-        let header = Header::write(log.next_seq, stamp, info.pos, info.len, log.durable);
+        let header = Header::write(log.next_seq, stamp, info.pos, info.len, log.durable).with_log_id(log.id);
         let buf = encode_write(&header, |payload| rq.copy_out(payload))?;
         log.append(&buf)?;
         Ok(Arc::new(
@@ -245,10 +288,25 @@ impl IoWorker {
             let _ = e.progress.wait_interruptible_timeout(&mut q, 10);
         }
         let rec = self.log_write(log, rq, info)?;
+        // The record is in the log now: if it cannot be indexed and queued
+        // the data path stops (reads would miss it, writeback would never
+        // write it); the next start replays it from the log.
         let bytes = rec.buf.len() as u64;
-        e.overlay.lock().insert(info.pos, info.len, &rec)?;
-        e.pending_bytes.fetch_add(bytes, Relaxed);
-        e.queue.lock().push(rec, GFP_KERNEL)?;
+        if let Err(err) = e.overlay.lock().insert(info.pos, info.len, &rec) {
+            e.fail("indexing a write", err);
+            return Err(err);
+        }
+        {
+            // Counted under the queue lock, so writeback (which takes the
+            // queue under it) never subtracts before this adds.
+            let mut q = e.queue.lock();
+            if let Err(err) = q.push(rec, GFP_KERNEL) {
+                drop(q);
+                e.fail("queueing a write for writeback", err.into());
+                return Err(ENOMEM);
+            }
+            e.pending_bytes.fetch_add(bytes, Relaxed);
+        }
         e.progress.notify_all();
         Ok(())
     }
@@ -286,15 +344,36 @@ impl IoWorker {
         Ok(())
     }
 
+    /// Syncs the log: for a flush (`data_only`: only if write records are
+    /// not durable yet) or everything including a pending flush marker. A
+    /// failure stops the data path (the log is poisoned, so no later flush
+    /// can succeed over lost pages either).
+    fn sync_log(&self, log: &mut LogWriter, data_only: bool) -> Result {
+        let e = &self.engine;
+        let r = if data_only { log.sync_data() } else { log.sync() };
+        match r {
+            Ok(()) => {
+                e.set_durable(log.name.number, log.durable);
+                Ok(())
+            }
+            Err(err) => {
+                e.fail("syncing the log", err);
+                Err(err)
+            }
+        }
+    }
+
     /// Switches to emergency mode: drain writeback, then bypass the log.
     ///
     /// Once writeback has drained, every record of the current log is on
-    /// the data device: the log is closed, an empty successor is started
-    /// (if /mars can still hold an empty file) and `replay-HOST` moves to
-    /// the successor's start, so the full log can be deleted (`marsadm
-    /// log-delete`) and no crash can replay old records over the direct
-    /// writes that follow. If `replay-HOST` cannot be written, the data
-    /// path fails instead: writes end with an error, nothing is corrupted.
+    /// the data device: the data device is synced, the log is closed, an
+    /// empty successor is started (if /mars can still hold an empty file)
+    /// and `replay-HOST` moves, durably, to the successor's start, so the
+    /// full log can be deleted (`marsadm log-delete`) and no crash can
+    /// replay old records over the direct writes that follow. Any failure
+    /// on the way stops the data path instead (writes end with an error,
+    /// nothing is corrupted): the pointer never moves past records that
+    /// are not durable on the data device.
     fn enter_emergency(&self, slot: &mut Option<LogWriter>) {
         let e = &self.engine;
         let Some(mut log) = slot.take() else {
@@ -307,41 +386,52 @@ impl IoWorker {
             log.name,
             log.pos
         );
-        let _ = log.sync();
+        if self.sync_log(&mut log, false).is_err() {
+            *slot = Some(log);
+            return;
+        }
         e.wait_drained();
-        // Everything is written back; make it durable before replay-HOST
-        // moves past this log.
+        if e.failed.load(Relaxed) {
+            *slot = Some(log);
+            return;
+        }
         if let Err(err) = e.bdev.file().sync() {
-            pr_err!("{}: syncing the data device failed ({})\n", e.res.as_str(), err.to_errno());
-            e.failed.store(true, Relaxed);
+            e.fail("syncing the data device", err);
+            *slot = Some(log);
+            return;
         }
         let name = log.name;
         if let Err(err) = log.close(&e.res) {
-            pr_warn!("{}: closing {} failed: {}\n", e.res.as_str(), name, err.to_errno());
+            e.fail("closing the full log", err);
+            return;
         }
         let Some(next) = name.number.checked_add(1) else {
-            e.failed.store(true, Relaxed);
+            e.fail("numbering the next log", EOVERFLOW);
             return;
         };
         let next_name = LogName { number: next, host: e.host };
         *slot = LogWriter::create(&e.res, e.host, next).ok();
         e.log_number.store(next, Relaxed);
+        e.set_durable(next, 0);
         let value = ReplayValue { log: next_name, pos: 0, len: 0 };
         let r = tree::resource_entry(&e.res, format_args!("replay-{}", e.host.as_str()))
-            .and_then(|link| ffi::fpath!("{}", value).and_then(|v| tree::write(&link, v.as_str())));
+            .and_then(|link| ffi::fpath!("{}", value).and_then(|v| tree::write_durable(&link, v.as_str())));
         match r {
-            Ok(()) if !e.failed.load(Relaxed) => e.emergency.store(true, Relaxed),
-            _ => {
-                pr_err!("{}: cannot record the replay position: writes fail until /mars has space\n", e.res.as_str());
-                e.failed.store(true, Relaxed);
-            }
+            Ok(()) => e.emergency.store(true, Relaxed),
+            Err(err) => e.fail("recording the replay position for emergency mode", err),
         }
     }
 
-    /// Leaves emergency mode: logging resumes in the (empty) log started
-    /// when the emergency began, or in a new one.
+    /// Leaves emergency mode: the data device is synced first (writes that
+    /// went straight to it would otherwise stay in its cache while later
+    /// flushes only sync the log), then logging resumes in the (empty) log
+    /// started when the emergency began, or in a new one.
     fn leave_emergency(&self, slot: &mut Option<LogWriter>) -> Result {
         let e = &self.engine;
+        if let Err(err) = e.bdev.file().sync() {
+            e.fail("syncing the data device when leaving emergency mode", err);
+            return Err(err);
+        }
         if slot.is_none() {
             *slot = Some(LogWriter::create(&e.res, e.host, e.log_number.load(Relaxed))?);
         }
@@ -357,14 +447,13 @@ impl IoWorker {
         let e = &self.engine;
         let old = slot.take().ok_or(EINVAL)?;
         let next = old.name.number.checked_add(1).ok_or(EOVERFLOW)?;
-        let old_name = old.name;
-        if let Err(err) = old.close(&e.res) {
-            pr_err!("{}: closing {} failed: {}\n", e.res.as_str(), old_name, err.to_errno());
-        }
-        // Writeback must know the old log ended, so that `replay-HOST` can
-        // move to the new one once everything in the old one is on disk.
+        // A log whose close failed may not be complete on disk: the data
+        // path stops (the caller fails it) rather than move on past it.
+        old.close(&e.res)?;
         let new = LogWriter::create(&e.res, e.host, next)?;
         e.log_number.store(next, Relaxed);
+        // Writeback may now move `replay-HOST` to the end of the old log.
+        e.set_durable(next, 0);
         *slot = Some(new);
         Ok(next)
     }
@@ -399,7 +488,7 @@ impl IoWorker {
                         None => Err(EIO),
                     };
                     let r = match r {
-                        Err(err) if err == ENOSPC => {
+                        Err(err) if err == ENOSPC && !e.failed.load(Relaxed) => {
                             self.enter_emergency(slot);
                             if e.emergency.load(Relaxed) {
                                 self.write_direct(&rq, &info, scratch)
@@ -415,7 +504,7 @@ impl IoWorker {
                     // Complete after this batch's sync (ordering with FUA
                     // and flushes in the same batch stays simple).
                     // On allocation failure the request is dropped, which ends it with EIO.
-                        let _ = waiting.push((rq, r), GFP_KERNEL);
+                    let _ = waiting.push((rq, r), GFP_KERNEL);
                 }
                 ffi::RQ_FLUSH => {
                     need_sync = true;
@@ -425,16 +514,17 @@ impl IoWorker {
             }
         }
         if need_sync {
-            let r = if e.emergency.load(Relaxed) {
-                e.bdev.file().sync()
+            let r = if e.failed.load(Relaxed) {
+                Err(EIO)
+            } else if e.emergency.load(Relaxed) {
+                e.bdev.file().sync().inspect_err(|err| e.fail("syncing the data device", *err))
             } else {
                 match slot.as_mut() {
-                    Some(log) => log.sync(),
+                    Some(log) => self.sync_log(log, true),
                     None => Err(EIO),
                 }
             };
-            if let Err(err) = r {
-                pr_err!("{}: sync failed ({}): failing the requests\n", e.res.as_str(), err.to_errno());
+            if r.is_err() {
                 for (rq, _) in waiting.drain_all() {
                     rq.end(Err(EIO));
                 }
@@ -445,6 +535,43 @@ impl IoWorker {
             rq.end(r);
         }
     }
+
+    /// Work done when no request is waiting: emergency transitions, log
+    /// rotation, and making a pending flush marker durable.
+    fn idle(&self, slot: &mut Option<LogWriter>, leave_failed: &mut bool) {
+        let e = &self.engine;
+        if e.failed.load(Relaxed) {
+            return;
+        }
+        if e.emergency.load(Relaxed) && !e.space_low.load(Relaxed) {
+            match self.leave_emergency(slot) {
+                Ok(()) => *leave_failed = false,
+                Err(err) => {
+                    // Said once per episode, not every 100 ms.
+                    if !*leave_failed {
+                        pr_err!("{}: cannot leave emergency mode yet: {}\n", e.res.as_str(), err.to_errno());
+                    }
+                    *leave_failed = true;
+                }
+            }
+        } else if !e.emergency.load(Relaxed) && e.space_low.load(Relaxed) {
+            self.enter_emergency(slot);
+        }
+        let want = e.rotate_to.load(Relaxed);
+        let cur = e.log_number.load(Relaxed);
+        if want > cur && !e.emergency.load(Relaxed) && !e.failed.load(Relaxed) {
+            match self.rotate(slot) {
+                Ok(n) => pr_info!("{}: log rotated to {}\n", e.res.as_str(), n),
+                Err(err) => e.fail("rotating the log", err),
+            }
+        }
+        if let Some(log) = slot.as_mut().filter(|l| l.has_unsynced() && !e.emergency.load(Relaxed)) {
+            // Like a disk cache written out when idle: records not flushed
+            // by the user become durable (so writeback can record them),
+            // and a pending flush marker proves the last group of records.
+            let _ = self.sync_log(log, false);
+        }
+    }
 }
 
 impl ThreadMain for IoWorker {
@@ -452,11 +579,12 @@ impl ThreadMain for IoWorker {
         let e = &self.engine;
         let mut slot = self.log.lock().take();
         let mut batch: KVec<Rq> = KVec::new();
+        let mut leave_failed = false;
+        let mut last_log_sync = Instant::<Monotonic>::now();
         let mut scratch = match KVVec::<u8>::from_elem(0u8, ffi::BLK_MAX_IO, GFP_KERNEL) {
             Ok(s) => s,
             Err(_) => {
-                pr_err!("{}: no memory for the I/O thread\n", e.res.as_str());
-                e.failed.store(true, Relaxed);
+                e.fail("allocating the I/O thread's buffer", ENOMEM);
                 KVVec::new()
             }
         };
@@ -469,31 +597,25 @@ impl ThreadMain for IoWorker {
                 if ffi::should_stop() {
                     break;
                 }
-                // Idle: honour rotation requests and space changes.
-                if e.emergency.load(Relaxed) && !e.space_low.load(Relaxed) {
-                    if let Err(err) = self.leave_emergency(&mut slot) {
-                        pr_err!("{}: cannot leave emergency mode: {}\n", e.res.as_str(), err.to_errno());
-                    }
-                } else if !e.emergency.load(Relaxed) && e.space_low.load(Relaxed) {
-                    self.enter_emergency(&mut slot);
-                }
-                let want = e.rotate_to.load(Relaxed);
-                let cur = e.log_number.load(Relaxed);
-                if want > cur && !e.emergency.load(Relaxed) && !e.failed.load(Relaxed) {
-                    match self.rotate(&mut slot) {
-                        Ok(n) => pr_info!("{}: log rotated to {}\n", e.res.as_str(), n),
-                        Err(err) => {
-                            pr_err!("{}: log rotation failed: {}\n", e.res.as_str(), err.to_errno());
-                            e.failed.store(true, Relaxed);
-                        }
-                    }
-                }
+                self.idle(&mut slot, &mut leave_failed);
+                last_log_sync = Instant::<Monotonic>::now();
                 continue;
             }
             self.serve(&mut batch, &mut slot, &mut scratch);
+            // Under a steady load without flushes the log is still synced
+            // once a second, so `replay-HOST` keeps moving and logs can be
+            // deleted.
+            if last_log_sync.elapsed().as_millis() >= SYNC_MS {
+                if let Some(log) = slot.as_mut().filter(|l| l.has_unsynced_data() && !e.failed.load(Relaxed)) {
+                    let _ = self.sync_log(log, true);
+                }
+                last_log_sync = Instant::<Monotonic>::now();
+            }
         }
         if let Some(log) = slot.as_mut() {
-            let _ = log.sync();
+            if !e.failed.load(Relaxed) {
+                let _ = self.sync_log(log, false);
+            }
         }
         *self.log.lock() = slot;
     }
@@ -521,8 +643,9 @@ impl Writeback {
     fn write_back(&self, recs: &KVec<Arc<Rec>>) -> Result<(LogName, u64)> {
         let e = &self.engine;
         let mut last = None;
+        let mut ranges: KVec<(u64, u64, u64)> = KVec::new();
         for rec in recs.iter() {
-            let mut ranges: KVec<(u64, u64, u64)> = KVec::new();
+            ranges.clear();
             e.overlay
                 .lock()
                 .owned(rec.dev_off, rec.len, rec, |s, end, off| Ok(ranges.push((s, end, off), GFP_KERNEL)?))?;
@@ -538,11 +661,28 @@ impl Writeback {
         last.ok_or(EINVAL)
     }
 
-    /// Makes what was written back durable and records it in `replay-HOST`.
-    fn sync(&self, upto: (LogName, u64)) -> Result {
-        self.engine.bdev.file().sync()?;
-        self.report(upto.0, upto.1);
-        Ok(())
+    /// Makes what was written back durable and records in `replay-HOST`
+    /// as much of it as is also durable in the log. Returns whether all
+    /// of `upto` could be recorded.
+    ///
+    /// `replay-HOST` is written without a directory sync: a position that
+    /// lags after a power cut only replays records again (idempotent), and
+    /// the journal commits renames in order, so a log deleted because of a
+    /// newer position never outlives that position.
+    fn sync(&self, upto: (LogName, u64), device_synced: &mut bool) -> Result<bool> {
+        let e = &self.engine;
+        if !*device_synced {
+            e.bdev.file().sync()?;
+            *device_synced = true;
+        }
+        let pos = e.clamp_durable(upto.0, upto.1);
+        if e.failed.load(Relaxed) {
+            return Ok(false);
+        }
+        if let Some(pos) = pos {
+            self.report(upto.0, pos);
+        }
+        Ok(pos == Some(upto.1))
     }
 
     /// Records how far writeback has come in `replay-HOST`.
@@ -560,40 +700,48 @@ impl Writeback {
 impl ThreadMain for Writeback {
     fn run(&self) {
         let e = &self.engine;
-        // Written back but not yet synced: where replay-HOST will move.
+        // Written back but not yet synced and recorded: where replay-HOST
+        // will move.
         let mut unsynced: Option<(LogName, u64)> = None;
+        // Whether the data device was synced since the last write-back.
+        let mut device_synced = true;
         let mut last_sync = Instant::<Monotonic>::now();
         loop {
+            let stopping = ffi::should_stop();
             let recs = {
                 let mut q = e.queue.lock();
-                if q.is_empty() {
-                    if ffi::should_stop() && unsynced.is_none() {
-                        break;
-                    }
+                if q.is_empty() && !stopping {
                     let wait = if unsynced.is_none() { 100 } else { 20 };
                     let _ = e.progress.wait_interruptible_timeout(&mut q, wait);
                 }
                 core::mem::take(&mut *q)
             };
+            if recs.is_empty() && stopping && (unsynced.is_none() || e.failed.load(Relaxed)) {
+                break;
+            }
             if !recs.is_empty() {
                 let bytes: u64 = recs.iter().map(|r| r.buf.len() as u64).sum();
-                match self.write_back(&recs) {
-                    Ok(pos) => {
-                        e.unsynced.store(true, Relaxed);
-                        unsynced = Some(pos);
-                    }
-                    Err(err) => {
-                        pr_err!(
-                            "{}: writeback to the data device failed ({}): resource stopped\n",
-                            e.res.as_str(),
-                            err.to_errno()
-                        );
-                        e.failed.store(true, Relaxed);
+                // After a failure nothing more is written to the data
+                // device: it stays at what is durable, the logs hold the rest.
+                if !e.failed.load(Relaxed) {
+                    match self.write_back(&recs) {
+                        Ok(pos) => {
+                            e.unsynced.store(true, Relaxed);
+                            unsynced = Some(pos);
+                            device_synced = false;
+                        }
+                        Err(err) => e.fail("writeback to the data device", err),
                     }
                 }
                 drop(recs);
                 e.pending_bytes.fetch_sub(bytes, Relaxed);
                 e.progress.notify_all();
+            }
+            if e.failed.load(Relaxed) {
+                // Never record a position after a failure.
+                unsynced = None;
+                e.unsynced.store(false, Relaxed);
+                continue;
             }
             // Sync (one device flush and one link update for many records)
             // once a second when busy, soon after the queue runs empty, and
@@ -601,13 +749,20 @@ impl ThreadMain for Writeback {
             let idle = e.queue.lock().is_empty();
             if let Some(pos) = unsynced {
                 let ms = last_sync.elapsed().as_millis();
-                if ms >= SYNC_MS || (idle && ms >= IDLE_SYNC_MS) || ffi::should_stop() {
-                    if let Err(err) = self.sync(pos) {
-                        pr_err!("{}: syncing the data device failed ({})\n", e.res.as_str(), err.to_errno());
-                        e.failed.store(true, Relaxed);
+                if ms >= SYNC_MS || (idle && ms >= IDLE_SYNC_MS) || stopping {
+                    match self.sync(pos, &mut device_synced) {
+                        // All recorded; or stopping, when the I/O thread
+                        // has made the log as durable as it will get.
+                        Ok(true) => unsynced = None,
+                        Ok(false) if stopping => unsynced = None,
+                        // Part of it is not durable in the log yet: again
+                        // after the next log fsync.
+                        Ok(false) => {}
+                        Err(err) => e.fail("syncing the data device", err),
                     }
-                    unsynced = None;
-                    e.unsynced.store(false, Relaxed);
+                    if unsynced.is_none() || e.failed.load(Relaxed) {
+                        e.unsynced.store(false, Relaxed);
+                    }
                     last_sync = Instant::<Monotonic>::now();
                     e.progress.notify_all();
                 }

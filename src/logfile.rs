@@ -6,12 +6,21 @@
 
 use super::crc::KernelCrc32c;
 use super::ffi::{File, Path};
+use super::mars_core::lamport::Stamp;
+use super::mars_core::log::{encode_record, Header, MIN_RECORD_LEN};
 use super::mars_core::names::{HostName, LogName, ResourceName};
 use super::mars_core::tree::{Digest, VersionValue};
 use super::tree;
 use kernel::prelude::*;
 
 /// The log being written by a primary.
+///
+/// Durability rules kept here: a failed fsync poisons the log (the kernel
+/// reports a writeback error only once, so a later fsync would "succeed"
+/// over lost pages): every later sync and append fails. After each fsync
+/// that made new records durable a flush marker is appended, whose
+/// `durable_upto` proves every record before it durable, so recovery can
+/// tell media damage in the last flushed group from a torn tail.
 pub(crate) struct LogWriter {
     file: File,
     /// Which log this is.
@@ -22,6 +31,13 @@ pub(crate) struct LogWriter {
     pub(crate) next_seq: u64,
     /// Offset up to which the log is known durable (fsynced).
     pub(crate) durable: u64,
+    /// End of the last write record appended (markers excluded).
+    data_end: u64,
+    /// An fsync failed: the log can no longer be trusted.
+    poisoned: bool,
+    /// The log's id, in every record (random: a record-shaped payload in
+    /// user data cannot carry it).
+    pub(crate) id: u32,
 }
 
 /// Path of log `name` of resource `res`.
@@ -46,33 +62,98 @@ impl LogWriter {
             pos: 0,
             next_seq: 1,
             durable: 0,
+            data_end: 0,
+            poisoned: false,
+            id: super::ffi::random_u32(),
         })
     }
 
-    /// Appends one encoded record. On failure the log is cut back to where
-    /// it was, so a failed append never leaves a torn record behind.
+    /// Appends one encoded write record. On failure the log is cut back to
+    /// where it was, so a failed append never leaves a torn record behind
+    /// (if even that fails, the log is poisoned).
     pub(crate) fn append(&mut self, record: &[u8]) -> Result {
+        self.append_raw(record)?;
+        self.data_end = self.pos;
+        Ok(())
+    }
+
+    fn append_raw(&mut self, record: &[u8]) -> Result {
+        if self.poisoned {
+            return Err(EIO);
+        }
         let end = self.pos.checked_add(record.len() as u64).ok_or(EINVAL)?;
+        let next_seq = self.next_seq.checked_add(1).ok_or(EOVERFLOW)?;
         if let Err(e) = self.file.write_all_at(record, self.pos) {
-            let _ = self.file.truncate(self.pos);
+            if self.file.truncate(self.pos).is_err() {
+                self.poisoned = true;
+            }
             return Err(e);
         }
         self.pos = end;
-        self.next_seq = self.next_seq.checked_add(1).ok_or(EOVERFLOW)?;
+        self.next_seq = next_seq;
         Ok(())
     }
 
-    /// Makes everything appended so far durable.
+    /// Whether write records were appended since the last fsync.
+    pub(crate) fn has_unsynced_data(&self) -> bool {
+        self.data_end > self.durable
+    }
+
+    /// Whether anything (a write record or a marker) awaits an fsync.
+    pub(crate) fn has_unsynced(&self) -> bool {
+        self.pos > self.durable
+    }
+
+    /// Makes every write record appended so far durable (a flush of the
+    /// device): fsyncs only if one is not yet.
+    pub(crate) fn sync_data(&mut self) -> Result {
+        if self.poisoned {
+            return Err(EIO);
+        }
+        if self.has_unsynced_data() {
+            self.sync()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Makes everything appended so far durable; if that covered new write
+    /// records, appends a flush marker saying so (itself made durable by
+    /// the next sync).
     pub(crate) fn sync(&mut self) -> Result {
-        if self.durable != self.pos {
-            self.file.sync()?;
-            self.durable = self.pos;
+        if self.poisoned {
+            return Err(EIO);
+        }
+        if self.durable == self.pos {
+            return Ok(());
+        }
+        let covered_data = self.has_unsynced_data();
+        if let Err(e) = self.file.sync() {
+            self.poisoned = true;
+            return Err(e);
+        }
+        self.durable = self.pos;
+        if covered_data {
+            // Only a proof for recovery: failing to add it loses nothing.
+            let _ = self.append_marker();
         }
         Ok(())
     }
 
+    fn append_marker(&mut self) -> Result {
+        let ns = super::ffi::lamport_tick();
+        let stamp = Stamp {
+            sec: ns / 1_000_000_000,
+            nsec: (ns % 1_000_000_000) as u32,
+        };
+        let header = Header::flush(self.next_seq, stamp, self.durable).with_log_id(self.id);
+        let mut buf = [0u8; MIN_RECORD_LEN];
+        encode_record(&KernelCrc32c, &header, &[], &mut buf).map_err(|_| EINVAL)?;
+        self.append_raw(&buf)
+    }
+
     /// Syncs the log and writes its `version-` link, chained to the
-    /// previous log's digest. The log is complete from now on.
+    /// previous log's digest, durably. The log is complete from now on.
     pub(crate) fn close(mut self, res: &ResourceName) -> Result {
         self.sync()?;
         write_version(res, &self.name, self.pos)
@@ -98,5 +179,5 @@ pub(crate) fn write_version(res: &ResourceName, name: &LogName, endpos: u64) -> 
     let value = VersionValue::new(&KernelCrc32c, *name, endpos, prev);
     let link = tree::resource_entry(res, format_args!("version-{:09}-{}", name.number, name.host.as_str()))?;
     let text = super::ffi::fpath!("{}", value)?;
-    tree::write(&link, text.as_str())
+    tree::write_durable(&link, text.as_str())
 }

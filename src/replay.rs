@@ -61,6 +61,8 @@ pub(crate) enum ReplayError {
         log: LogName,
         /// The recorded position.
         pos: u64,
+        /// The log's size.
+        size: u64,
     },
 }
 
@@ -80,9 +82,12 @@ impl fmt::Display for ReplayError {
             ReplayError::BeyondDevice { log, offset } => {
                 write!(f, "{} record at offset {} lies beyond the device end", log, offset)
             }
-            ReplayError::BadPosition { log, pos } => {
-                write!(f, "replay position {} lies beyond the end of {}", pos, log)
-            }
+            ReplayError::BadPosition { log, pos, size } => write!(
+                f,
+                "replay position {} lies beyond the end of {} ({} bytes): /mars lost log data that was synced; \
+                 if the data device is known good, point replay-HOST at {},{},{} and run up",
+                pos, log, size, log, size, size
+            ),
         }
     }
 }
@@ -129,6 +134,17 @@ fn seq_at(file: &File, pos: u64) -> Result<u64> {
     }
 }
 
+/// The id of the log in `file`, from its first record if that is intact
+/// (every record of the log must carry it; only records with it count as
+/// proof of durability). `window` is scratch space.
+fn log_id_of(file: &File, window: &mut VVec<u8>) -> Result<Option<u32>> {
+    let size = file.size();
+    let filled = fill(file, window, 0)?;
+    let win = window.get(..filled).unwrap_or(&[]);
+    let mut scanner = Scanner::new(win, 0, 1, filled as u64 >= size, &KernelCrc32c);
+    Ok(scanner.next().map(|rec| rec.header.log_id))
+}
+
 /// Replays this host's logs of `res` onto `bdev` from `from` (the
 /// `replay-HOST` position; `None`: from the first log) to the end.
 pub(crate) fn replay(
@@ -156,7 +172,7 @@ pub(crate) fn replay(
         let file = File::open_rw(&log_path(res, &name)?)?;
         let size = file.size();
         if start > size {
-            return Err(ReplayError::BadPosition { log: name, pos: start });
+            return Err(ReplayError::BadPosition { log: name, pos: start, size });
         }
         let is_last = Some(number) == last_number;
         let closed_at = closed_end(res, &name)?;
@@ -197,11 +213,12 @@ fn replay_one(
 ) -> core::result::Result<u64, ReplayError> {
     let mut pos = start;
     let mut expected = seq_at(file, start)?;
+    let mut log_id = log_id_of(file, window)?;
     loop {
         let filled = fill(file, window, pos)?;
         let at_eof = pos.saturating_add(filled as u64) >= size;
         let win = window.get(..filled).unwrap_or(&[]);
-        let mut scanner = Scanner::new(win, pos, expected, at_eof, &KernelCrc32c);
+        let mut scanner = Scanner::new(win, pos, expected, at_eof, &KernelCrc32c).with_log_id(log_id);
         for rec in scanner.by_ref() {
             if rec.header.kind != Kind::Write {
                 continue;
@@ -214,6 +231,7 @@ fn replay_one(
             out.records = out.records.saturating_add(1);
         }
         expected = scanner.expected_seq();
+        log_id = scanner.log_id();
         let torn = |offset: u64, kind| -> core::result::Result<u64, ReplayError> {
             // Logs before the last were synced before the next began; a
             // closed log was synced up to its recorded end.
@@ -247,7 +265,7 @@ fn replay_one(
                 loop {
                     let filled = fill(file, window, base)?;
                     let win = window.get(..filled).unwrap_or(&[]);
-                    match find_proof(&KernelCrc32c, win, base, offset, expected) {
+                    match find_proof(&KernelCrc32c, win, base, offset, expected, log_id) {
                         Proof::Found { .. } => {
                             return Err(ReplayError::Corrupt { log: name, offset, kind })
                         }

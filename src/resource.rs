@@ -77,14 +77,14 @@ impl Wanted {
 
 /// A short message for `actual-HOST/error` and dmesg.
 pub(crate) struct Message {
-    buf: [u8; 200],
+    buf: [u8; 300],
     len: usize,
 }
 
 impl Message {
     /// Formats a message (truncated to fit).
     pub(crate) fn new(args: core::fmt::Arguments<'_>) -> Self {
-        let mut m = Message { buf: [0; 200], len: 0 };
+        let mut m = Message { buf: [0; 300], len: 0 };
         let _ = m.write_fmt(args);
         m
     }
@@ -191,11 +191,7 @@ impl Resource {
                 size
             )));
         }
-        let from = tree::resource_entry(&self.name, format_args!("replay-{}", self.host.as_str()))
-            .and_then(|l| tree::read(&l))
-            .ok()
-            .flatten()
-            .and_then(|v| ReplayValue::parse(v.as_str()).ok());
+        let from = self.replay_position()?;
         match replay::replay(&self.name, &self.host, from, &bdev, size) {
             Ok(done) => {
                 if let Some((log, off)) = done.truncated {
@@ -212,7 +208,7 @@ impl Resource {
                 if let Some((log, end)) = done.last {
                     let value = ReplayValue { log, pos: end, len: end };
                     let r = tree::resource_entry(&self.name, format_args!("replay-{}", self.host.as_str()))
-                        .and_then(|l| fpath!("{}", value).and_then(|v| tree::write(&l, v.as_str())));
+                        .and_then(|l| fpath!("{}", value).and_then(|v| tree::write_durable(&l, v.as_str())));
                     if r.is_err() {
                         return Err(Message::new(format_args!("cannot write replay-{}", self.host.as_str())));
                     }
@@ -233,6 +229,39 @@ impl Resource {
         Ok(())
     }
 
+    /// Where replay starts: `replay-HOST`. A link that cannot be read or
+    /// parsed, or a missing one while logs exist, refuses the attach:
+    /// replaying from the oldest log could write stale records over newer
+    /// data (after an emergency, say).
+    fn replay_position(&self) -> core::result::Result<Option<ReplayValue>, Message> {
+        let h = self.host.as_str();
+        let value = tree::resource_entry(&self.name, format_args!("replay-{}", h))
+            .and_then(|l| tree::read(&l))
+            .map_err(|e| Message::new(format_args!("cannot read replay-{}: {}", h, errno_words(e))))?;
+        match value {
+            Some(v) => ReplayValue::parse(v.as_str()).map(Some).map_err(|_| {
+                Message::new(format_args!(
+                    "replay-{} is not a valid position ({}): fix or remove the link",
+                    h,
+                    v.as_str()
+                ))
+            }),
+            None => {
+                let logs = replay::list_logs(&self.name, &self.host)
+                    .map_err(|e| Message::new(format_args!("cannot list the logs: {}", errno_words(e))))?;
+                match logs.first() {
+                    None => Ok(None),
+                    Some(first) => Err(Message::new(format_args!(
+                        "replay-{} is missing but logs exist: create it (log-{:09}-{},0,0 replays all of them) if that is right",
+                        h,
+                        first,
+                        h
+                    ))),
+                }
+            }
+        }
+    }
+
     /// Starts the primary data path: a new log, the threads, the device.
     fn start_primary(&mut self, wanted: &Wanted) -> Result {
         let name = self.name;
@@ -243,6 +272,17 @@ impl Resource {
         let logs = replay::list_logs(&name, &host)?;
         let number = logs.last().copied().unwrap_or(0).checked_add(1).ok_or(EOVERFLOW)?;
         let log = LogWriter::create(&name, host, number)?;
+        // A new resource's first log: say durably where replay starts
+        // before anything is written to it.
+        let replay_link = tree::resource_entry(&name, format_args!("replay-{}", host.as_str()))?;
+        if tree::read(&replay_link)?.is_none() {
+            let value = ReplayValue {
+                log: log.name,
+                pos: 0,
+                len: 0,
+            };
+            tree::write_durable(&replay_link, fpath!("{}", value)?.as_str())?;
+        }
         let engine = Engine::new(name, host, att.bdev.clone(), att.size, MEM_LIMIT, number)?;
         engine.rotate_to.store(wanted.rotate_to, Relaxed);
         let seq = DISK_SEQ.fetch_add(1, Relaxed);
@@ -284,8 +324,15 @@ impl Resource {
             return Err(opens);
         }
         stop_primary_threads(p, &name);
+        let failed = p.engine.failed.load(Relaxed);
         att.primary = None;
         pr_info!("{}: no longer primary\n", name.as_str());
+        if failed {
+            // Records the failed engine dropped are only in the logs: the
+            // data device must be replayed before it is used again.
+            self.attached = None;
+            pr_info!("{}: detached after the data path failed\n", name.as_str());
+        }
         Ok(())
     }
 
@@ -354,11 +401,20 @@ impl Resource {
                 self.error = None;
             }
         }
+        let mut data_path_failed = false;
         if let Some(p) = self.attached.as_ref().and_then(|a| a.primary.as_ref()) {
             if let Some(w) = wanted {
                 p.engine.rotate_to.store(w.rotate_to, Relaxed);
             }
             p.engine.space_low.store(space_low, Relaxed);
+            data_path_failed = p.engine.failed.load(Relaxed);
+        }
+        if data_path_failed && want_primary && !self.blocked {
+            // Stays in Error (no restart, not even by secondary/primary)
+            // until the operator takes the resource down.
+            self.fail(Message::new(format_args!(
+                "I/O error on the data path, see dmesg; take the resource down and up to replay the logs"
+            )));
         }
     }
 

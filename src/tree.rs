@@ -59,6 +59,15 @@ pub(crate) fn write(path: &Path, value: &str) -> Result {
     ffi::symlink(path, &target, ns / 1_000_000_000, (ns % 1_000_000_000) as u32)
 }
 
+/// Writes link `path` -> `value` and makes it durable before returning:
+/// for every link a later decision depends on (`replay-HOST`, `version-`
+/// links), so that a power cut can never bring back an older value after
+/// the action that relied on the new one.
+pub(crate) fn write_durable(path: &Path, value: &str) -> Result {
+    write(path, value)?;
+    ffi::dir_sync(path)
+}
+
 /// Writes link `path` -> `value` unless it already has that value, so
 /// reported state does not churn the Lamport clock.
 pub(crate) fn update(path: &Path, value: &str) -> Result {
@@ -93,10 +102,25 @@ pub(crate) fn actual_dir(res: &ResourceName, host: &HostName) -> Result<Path> {
 
 use core::fmt;
 
+/// Largest directory listing read (names and NULs): about a million entries.
+const READDIR_MAX: usize = 32 << 20;
+
 /// Calls `f` with each name in directory `path` (without `.` and `..`).
+/// The listing buffer grows until the whole directory fits.
 pub(crate) fn for_each_name(path: &Path, mut f: impl FnMut(&str) -> Result) -> Result {
-    let mut buf = KVVec::<u8>::from_elem(0u8, 64 * 1024, GFP_KERNEL)?;
-    let names = ffi::readdir(path, &mut buf)?;
+    let mut len = 64 * 1024;
+    let (buf, n) = loop {
+        let mut buf = KVVec::<u8>::from_elem(0u8, len, GFP_KERNEL)?;
+        match ffi::readdir(path, &mut buf) {
+            Ok(names) => {
+                let n = names.len();
+                break (buf, n);
+            }
+            Err(e) if e == ENOSPC && len < READDIR_MAX => len = len.saturating_mul(4),
+            Err(e) => return Err(e),
+        }
+    };
+    let names = buf.get(..n).ok_or(EINVAL)?;
     for name in names.split(|b| *b == 0).filter(|n| !n.is_empty()) {
         if let Ok(name) = core::str::from_utf8(name) {
             f(name)?;
