@@ -42,6 +42,7 @@ for cut in $(seq 1 "$cuts"); do
 		for i in \$(seq 1200); do [ -b /dev/mars/r0 ] && break; sleep 0.1; done
 		[ -b /dev/mars/r0 ] || { echo 'no /dev/mars/r0 after recovery'; dmesg | tail -n 20; exit 1; }
 		dmesg | grep 'mars: r0:' | tail -n 3
+		{ dmesg | grep -o 'recovery replayed [0-9]* records' || echo 'recovery replayed 0 records'; } | tail -n1 >>/ctl/replayed
 		mkdir -p /mnt/r0
 		mount /dev/mars/r0 /mnt/r0 && umount /mnt/r0
 		fsck.ext4 -fn /dev/mars/r0 >/tmp/fsck.out 2>&1 || { cat /tmp/fsck.out; exit 1; }
@@ -49,4 +50,8 @@ for cut in $(seq 1 "$cuts"); do
 		grep '$pattern' /ctl/acked >/tmp/acked-now
 		/repo/tests/vm/guest/verify-acked.sh /mnt/r0/pc /tmp/acked-now"
 done
-log "$cuts power cuts survived, $(acked) acknowledged files verified"
+# Recovery must really have run: most cuts find records to replay (the
+# log is ahead of writeback while the workload runs).
+replayed=$(grep -c 'replayed [1-9]' "$ctl/replayed" || true)
+log "$cuts power cuts survived, $(acked) acknowledged files verified, records replayed after $replayed cuts"
+[ "$replayed" -ge $(((cuts + 1) / 2)) ] || fail "recovery replayed records after only $replayed of $cuts cuts"

@@ -10,7 +10,8 @@
 #   net_link A B             a virtio-net link between guests A and B over a
 #                            unix socket; guest K is 10.0.0.K on every link
 #   guest_boot K             boot guest K (default 1 GiB, 1 vCPU: GUEST_MEM,
-#                            GUEST_SMP override) and wait for its agent
+#                            GUEST_SMP override; GUEST_APPEND adds kernel
+#                            parameters) and wait for its agent
 #   guest_boot_all K...      boot several guests in parallel
 #   on K [-t SECS] CMD       run shell CMD on guest K, print its output,
 #                            return its exit status (fails the scenario on
@@ -113,7 +114,7 @@ _guest_start() {
 	args+=(-display none -monitor none -no-reboot -nodefaults)
 	args+=(-chardev "file,id=con,path=$d/console-$boot.log" -serial chardev:con)
 	args+=(-kernel "$KERNEL_IMAGE" -initrd "$INITRAMFS")
-	args+=(-append "console=ttyS0 panic=-1 marshost=g$k marsrepo=$REPO")
+	args+=(-append "console=ttyS0 panic=-1 marshost=g$k marsrepo=$REPO${GUEST_APPEND:+ $GUEST_APPEND}")
 	args+=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
 	args+=(-virtfs "local,path=$ctl,mount_tag=ctl,security_model=none,multidevs=remap")
 	for name in ${_disks[$k]:-}; do
