@@ -8,6 +8,8 @@
 #   make setup      install build and test dependencies (root, idempotent)
 #   make kernel     build or reuse the cached test kernel
 #   make check      every test layer; prints "N passed, N failed"
+#   make check-long the same with long repetitions (many power cuts and
+#                   race rounds); not run by CI
 #   make demo       boot a guest, load the module, show it working
 #   make fuzz       a longer fuzz run of the core crate (FUZZ_SECONDS each)
 #   make bench      host benchmarks of the core crate (criterion)
@@ -29,7 +31,7 @@ endif
 
 MARSADM := target/release/marsadm
 
-.PHONY: all setup kernel module marsadm check check-host demo fuzz bench bench-vm powercut clean
+.PHONY: all setup kernel module marsadm check check-long check-host demo fuzz bench bench-vm powercut clean
 
 all: module marsadm
 
@@ -53,6 +55,10 @@ marsadm:
 check: setup
 	@tests/check.sh
 
+check-long: setup
+	@POWERCUT_CUTS=$${POWERCUT_CUTS:-60} POWERCUT_RAW_CUTS=$${POWERCUT_RAW_CUTS:-20} POWERCUT_VOLATILE_CUTS=$${POWERCUT_VOLATILE_CUTS:-30} \
+		RACE_ROUNDS=$${RACE_ROUNDS:-50} MARS_TIMEOUT_SCALE=4 tests/check.sh
+
 check-host:
 	@tests/check.sh --host-only
 
@@ -69,7 +75,7 @@ bench-vm: setup
 	@tests/run-vm.sh tests/bench/bench-scenario.sh
 
 powercut: setup
-	@POWERCUT_CUTS=$${POWERCUT_CUTS:-100} tests/run-vm.sh tests/scenarios/12-power-cut.sh
+	@POWERCUT_CUTS=$${POWERCUT_CUTS:-100} MARS_TIMEOUT_SCALE=4 tests/run-vm.sh tests/scenarios/12-power-cut.sh
 
 clean:
 	-$(MAKE) -C "$(KDIR)" M="$(CURDIR)" LLVM=$(LLVM) clean 2>/dev/null

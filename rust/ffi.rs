@@ -71,6 +71,7 @@ mod raw {
 
         pub(super) fn mars_lamport_tick() -> u64;
         pub(super) fn mars_trigger_wait(timeout_ms: u32) -> bool;
+        pub(super) fn mars_debug_teardown_delay();
         pub(super) fn mars_control_init() -> c_int;
         pub(super) fn mars_control_exit();
         pub(super) fn mars_thread_start(
@@ -157,6 +158,13 @@ fn check_int(ret: c_int) -> Result {
 }
 
 // ---------------------------------------------------------------- checksums
+
+/// Sleeps for `/proc/sys/mars/debug_teardown_delay_ms` (a test aid that
+/// widens the window between the open-count check and disk deletion).
+pub(crate) fn debug_teardown_delay() {
+    // SAFETY: no arguments; we are in process context (a kthread).
+    unsafe { raw::mars_debug_teardown_delay() }
+}
 
 /// Continues a CRC-32C over `data` from `crc`, with the kernel's contract:
 /// no pre- or post-inversion (the standard checksum of a buffer is

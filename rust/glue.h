@@ -26,6 +26,9 @@ u32 mars_random_u32(void);
 /* glue_control.c */
 /* Any context: a Lamport stamp (ns) greater than every one handed out. */
 u64 mars_lamport_tick(void);
+/* Process context: the test-only delay before a disk is deleted
+ * (/proc/sys/mars/debug_teardown_delay_ms). */
+void mars_debug_teardown_delay(void);
 /* Any context: wake the control thread. */
 void mars_trigger(void);
 /* Process context (our kthreads): sleep until trigger, kthread_stop or

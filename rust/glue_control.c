@@ -10,6 +10,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -84,6 +85,23 @@ static int mars_trigger_sysctl(const struct ctl_table *table, int dir,
 	return err;
 }
 
+/*
+ * Test aid: milliseconds to wait between the check that /dev/mars/RES is
+ * not open and its deletion, so that tests can make opens race with
+ * teardown every time (0, the default, waits not at all).
+ */
+static unsigned int mars_teardown_delay_ms;
+static const unsigned int mars_teardown_delay_max = 10000;
+
+/* Process context: sleep for debug_teardown_delay_ms, if set. */
+void mars_debug_teardown_delay(void)
+{
+	unsigned int ms = READ_ONCE(mars_teardown_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+
 static const struct ctl_table mars_sysctl_table[] = {
 	{
 		.procname = "lamport_clock",
@@ -96,6 +114,15 @@ static const struct ctl_table mars_sysctl_table[] = {
 		.maxlen = sizeof(int),
 		.mode = 0600,
 		.proc_handler = mars_trigger_sysctl,
+	},
+	{
+		.procname = "debug_teardown_delay_ms",
+		.data = &mars_teardown_delay_ms,
+		.maxlen = sizeof(unsigned int),
+		.mode = 0600,
+		.proc_handler = proc_douintvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = (void *)&mars_teardown_delay_max,
 	},
 };
 

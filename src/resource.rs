@@ -5,7 +5,7 @@
 //! replayed) and primary (`/dev/mars/RES` served through the log).
 
 use super::engine::{Engine, IoWorker, Writeback};
-use super::ffi::{fpath, Bdev, Disk, Path, Thread};
+use super::ffi::{self, fpath, Bdev, Disk, Path, Thread};
 use super::logfile::LogWriter;
 use super::mars_core::names::{DeviceName, HostName, ResourceName};
 use super::mars_core::tree::{
@@ -323,6 +323,9 @@ impl Resource {
         if opens > 0 {
             return Err(opens);
         }
+        // An open may still get in from here until the disk is deleted;
+        // tests widen that window on purpose.
+        ffi::debug_teardown_delay();
         stop_primary_threads(p, &name);
         let failed = p.engine.failed.load(Relaxed);
         att.primary = None;

@@ -65,7 +65,7 @@ APT_PACKAGES=(
 	clang-19 lld-19 llvm-19 libclang-19-dev
 	bc bison flex libelf-dev libssl-dev cpio kmod xz-utils rsync
 	busybox-static fio iproute2 e2fsprogs util-linux procps
-	make python3
+	make python3 nbdkit nbdkit-plugin-python
 )
 
 apt_install() {

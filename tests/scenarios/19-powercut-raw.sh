@@ -23,9 +23,16 @@ for cut in $(seq 1 "$cuts"); do
 	base=$(((cut - 1) * 128))
 	every=$([ "$cut" = 1 ] && echo 0 || echo 32)
 	on_bg 1 "python3 /repo/tests/vm/guest/raw-writer.py /dev/mars/r0 $base 1600 cut$cut /ctl/acked-$cut $every"
-	# Let replay-HOST move a few times (writeback records it every second)
-	# and the journal commit it, then cut at a random moment.
-	sleep $((8 + RANDOM % 6)).$((RANDOM % 10))
+	# Once the writer runs, let replay-HOST move a few times (writeback
+	# records it every second) and the journal commit it, then cut at a
+	# random moment.
+	for i in $(seq 600); do
+		[ -e "$(_gdir 1)/ctl/acked-$cut.started" ] && break
+		guest_running 1 || fail "guest died before the cut"
+		sleep 0.2
+	done
+	[ -e "$(_gdir 1)/ctl/acked-$cut.started" ] || fail "cut $cut: the writer did not start in 120 s"
+	sleep $((6 + RANDOM % 5)).$((RANDOM % 10))
 	guest_kill 1
 	log "cut $cut/$cuts: $(cat "$(_gdir 1)/ctl/acked-$cut" 2>/dev/null || echo 0) chunks acknowledged"
 	guest_boot 1

@@ -17,7 +17,9 @@
 #                            return its exit status (fails the scenario on
 #                            timeout)
 #   on_bg K CMD              start CMD detached on guest K
-#   guest_kill K             power cut: kill QEMU, no clean shutdown
+#   guest_kill K             power cut: kill QEMU, no clean shutdown (with
+#                            VOLATILE_DISKS=1 the disks' unflushed write
+#                            caches are lost too, see volatile-disk.py)
 #   guest_shutdown K         sync and power off cleanly
 #   fail MESSAGE             fail the scenario
 #
@@ -31,7 +33,7 @@
 
 GUEST_MEM=${GUEST_MEM:-1024}
 GUEST_SMP=${GUEST_SMP:-1}
-declare -A _disks _links _seq _pid
+declare -A _disks _links _seq _pid _nbd
 _runid=$$
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -118,7 +120,23 @@ _guest_start() {
 	args+=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
 	args+=(-virtfs "local,path=$ctl,mount_tag=ctl,security_model=none,multidevs=remap")
 	for name in ${_disks[$k]:-}; do
-		args+=(-drive "file=$d/$name.img,format=raw,if=none,id=d-$name,cache=unsafe")
+		if [ "${VOLATILE_DISKS:-0}" = 1 ]; then
+			# Served by nbdkit with a write cache that a power cut loses.
+			local sock=$d/nbd-$name.sock
+			rm -f "$sock"
+			nbdkit -f -U "$sock" python "$REPO/tests/vm/volatile-disk.py" \
+				file="$d/$name.img" seed="$RANDOM" >>"$d/nbdkit.log" 2>&1 &
+			_nbd[$k]="${_nbd[$k]:-} $!"
+			echo $! >>"$d/nbdkit.pids"
+			local w=0
+			while [ ! -S "$sock" ]; do
+				sleep 0.1; w=$((w + 1))
+				[ $w -lt 100 ] || fail "guest $k: nbdkit did not start (see $d/nbdkit.log)"
+			done
+			args+=(-drive "driver=nbd,server.type=unix,server.path=$sock,if=none,id=d-$name,cache=writeback")
+		else
+			args+=(-drive "file=$d/$name.img,format=raw,if=none,id=d-$name,cache=unsafe")
+		fi
 		local bs=${_blocksize["$k-$name"]:-512}
 		args+=(-device "virtio-blk-pci,drive=d-$name,serial=$name,logical_block_size=$bs,physical_block_size=$bs")
 	done
@@ -224,11 +242,23 @@ _wait_exit() {
 	wait "${_pid[$k]}" 2>/dev/null || true
 }
 
+# Stop guest K's nbdkit disk servers (VOLATILE_DISKS): SIGKILL drops
+# their unflushed cache, as a power cut does.
+_nbd_stop() {
+	local k=$1 p
+	for p in ${_nbd[$k]:-}; do
+		kill -9 "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	unset "_nbd[$k]"
+}
+
 guest_kill() {
 	local k=$1
 	log "guest $k: power cut"
 	kill -9 "${_pid[$k]}" 2>/dev/null || true
 	_wait_exit "$k"
+	_nbd_stop "$k"
 	unset "_pid[$k]"
 }
 
@@ -237,6 +267,7 @@ guest_shutdown() {
 	on_bg "$k" 'sync; reboot -f'
 	_wait_exit "$k" || { kill -9 "${_pid[$k]}"; fail "guest $k: no clean poweroff"; }
 	log "guest $k: powered off"
+	_nbd_stop "$k"
 	unset "_pid[$k]"
 }
 
@@ -248,6 +279,7 @@ _kill_all_guests() {
 	for k in "${!_pid[@]}"; do
 		kill -9 "${_pid[$k]}" 2>/dev/null || true
 	done
+	for k in "${!_nbd[@]}"; do _nbd_stop "$k"; done
 	wait 2>/dev/null || true
 }
 source "$REPO/tests/vm/mars-helpers.sh"

@@ -20,6 +20,8 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 limit=$(sed -n 's/^# timeout: *\([0-9]\+\).*/\1/p' "$script" | head -n1)
 limit=${limit:-600}
+# Long runs (make check-long) scale every scenario's limit.
+limit=$((limit * ${MARS_TIMEOUT_SCALE:-1}))
 export RESULTS REPO KERNEL_IMAGE INITRAMFS
 
 start=$(date +%s)
@@ -33,15 +35,16 @@ timeout -k 20 "$limit" bash -c '
 ' "$script" 2>&1 | if [ "${VERBOSE:-0}" = 1 ]; then tee "$RESULTS/scenario.log" >&2; else cat >"$RESULTS/scenario.log"; fi
 rc=${PIPESTATUS[0]}
 # Belt and braces: no guest outlives its scenario.
-for p in "$RESULTS"/g*/qemu.pid; do
-	[ -e "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null
+for p in "$RESULTS"/g*/qemu.pid "$RESULTS"/g*/nbdkit.pids; do
+	[ -e "$p" ] && kill -9 $(cat "$p") 2>/dev/null
 done
 secs=$(($(date +%s) - start))
 
 reason=
 if [ $rc = 124 ] || [ $rc = 137 ]; then
 	reason="timed out after ${limit}s"
-elif [ $rc != 0 ]; then
+elif [ $rc != 0 ] || [ -s "$RESULTS/failure" ]; then
+	# A `fail` anywhere counts, even if the script's exit status was lost.
 	reason=$(tail -n1 "$RESULTS/failure" 2>/dev/null)
 	reason=${reason:-"exit status $rc (see $RESULTS/scenario.log)"}
 fi

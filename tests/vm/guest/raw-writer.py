@@ -4,8 +4,9 @@
 Writes 64 KiB chunks with O_DIRECT, sequentially from BASE_MIB, chunk i
 filled from a PRNG seeded with (TAG, i); after every EVERY chunks an
 fsync (EVERY 0: never), and then the number of chunks acknowledged so far
-goes to ACKED (one line, rewritten and fsynced). Stops after COUNT chunks
-and then idles, so a power cut finds it writing or idle.
+goes to ACKED (one line, rewritten and fsynced). ACKED.started appears
+once 16 chunks are written. Stops after COUNT chunks and then idles, so a
+power cut finds it writing or idle.
 
 Usage: raw-writer.py DEV BASE_MIB COUNT TAG ACKED EVERY
        raw-writer.py --verify DEV BASE_MIB TAG ACKED
@@ -30,6 +31,8 @@ def write(dev, base, count, tag, acked, every):
         buf.seek(0)
         buf.write(chunk(tag, i))
         os.pwrite(fd, buf, base * (1 << 20) + i * CHUNK)
+        if i == 16:
+            open(acked + ".started", "w").close()
         if every and (i + 1) % every == 0:
             os.fsync(fd)
             tmp = acked + ".tmp"
