@@ -114,7 +114,7 @@ fi
 
 section "VM scenarios (${MARS_JOBS:-2} at a time)"
 # Each guest runs on one vCPU, so on a 2-core host two scenarios run side by
-# side; the longest (power cuts) starts first. MARS_JOBS=1 runs them one by
+# side; the longest (power cuts) start first. MARS_JOBS=1 runs them one by
 # one.
 jobs_max=${MARS_JOBS:-2}
 scenarios=()
@@ -123,8 +123,9 @@ for s in tests/scenarios/${MARS_SCENARIOS:-*}.sh; do
 	scenarios+=("$s")
 done
 ordered=()
-for s in "${scenarios[@]}"; do [[ $s == *power-cut* ]] && ordered+=("$s"); done
-for s in "${scenarios[@]}"; do [[ $s == *power-cut* ]] || ordered+=("$s"); done
+# The long ones (power cuts) first, so the rest fills in beside them.
+for s in "${scenarios[@]}"; do [[ $s == *power*cut* ]] && ordered+=("$s"); done
+for s in "${scenarios[@]}"; do [[ $s == *power*cut* ]] || ordered+=("$s"); done
 for s in "${ordered[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
 	name=$(basename "$s" .sh)

@@ -3,11 +3,11 @@
 # moment, booted again on the same disks, the resource recovers by itself
 # (logs replayed from replay-HOST, torn tail dropped), and every
 # acknowledged file must be there with its content, on a clean ext4.
-# POWERCUT_CUTS (default 8; `make check-long` 60, `make powercut` 100)
+# POWERCUT_CUTS (default 6; `make check-long` 60, `make powercut` 100)
 # sets the number of cuts.
 # timeout: 3600
 
-cuts=${POWERCUT_CUTS:-8}
+cuts=${POWERCUT_CUTS:-6}
 guest_disk 1 mars 2G
 guest_disk 1 data 512M
 guest_boot 1
@@ -15,7 +15,7 @@ mars_prepare 1
 must 1 'marsadm create-resource r0 $DISK_DATA'
 must 1 'mkfs.ext4 -q /dev/mars/r0 && mkdir -p /mnt/r0 && mount /dev/mars/r0 /mnt/r0'
 ctl=$(_gdir 1)/ctl
-acked() { grep -c . "$ctl/acked" 2>/dev/null || true; }
+acked() { cat "$ctl/acked" 2>/dev/null | grep -c . || true; }
 for cut in $(seq 1 "$cuts"); do
 	before=$(acked)
 	on_bg 1 "python3 /repo/tests/vm/guest/fsync-workload.py /mnt/r0/pc /ctl/acked cut$cut"

@@ -2,37 +2,41 @@
 # after the kernel checked the open count but before the disk is deleted
 # keeps the disk alive: its close must not touch freed memory. The test
 # knob /proc/sys/mars/debug_teardown_delay_ms holds that window open for
-# 300 ms while a tight open/close loop runs, so the race happens in every
-# round; SLUB poisoning and red zones are on, and the kmalloc slabs are
-# validated at the end, so a use after free shows as a report in the
-# console (the scenario fails on it).
+# 500 ms, so the race happens in every round. SLUB poisoning and red zones
+# are on and the kmalloc slabs are validated at the end, so a use after
+# free shows as a report in the console (the scenario fails on it).
 # timeout: 900
 
-rounds=${RACE_ROUNDS:-6}
+rounds=${RACE_ROUNDS:-4}
 guest_disk 1 mars 512M
 guest_disk 1 data 64M
 GUEST_APPEND='slub_debug=FZPU' guest_boot 1
 mars_prepare 1
 must 1 'marsadm create-resource r0 $DISK_DATA'
-must 1 'echo 300 >/proc/sys/mars/debug_teardown_delay_ms'
+must 1 'echo 500 >/proc/sys/mars/debug_teardown_delay_ms'
+# Each round: an opener holds the device 1 s at a time with 0.25 s gaps
+# (shorter than the 500 ms window, so an open lands in it whenever the
+# check found the device closed, and outlives the disk's deletion), while
+# the kernel is asked to take the resource down again and again.
 must 1 -t 800 "set -e
 	for round in \$(seq $rounds); do
 		marsadm up r0 >/dev/null
 		for i in \$(seq 600); do [ -b /dev/mars/r0 ] && break; sleep 0.1; done
 		[ -b /dev/mars/r0 ]
 		rm -f /tmp/started
-		python3 /repo/tests/vm/guest/opener.py /dev/mars/r0 4 /tmp/started >/tmp/opens &
+		python3 /repo/tests/vm/guest/opener.py /dev/mars/r0 12 /tmp/started 1.0 0.25 >/tmp/opens &
+		opener=\$!
 		for i in \$(seq 300); do [ -e /tmp/started ] && break; sleep 0.1; done
 		[ -e /tmp/started ]
-		# --force: the kernel, not marsadm, decides while openers come
-		# and go; the triggers make it check again and again.
+		# --force: the kernel, not marsadm, decides while the opener comes
+		# and goes; the triggers make it check again and again.
 		marsadm down r0 --force --timeout 1 >/dev/null 2>&1 || true
-		for i in \$(seq 30); do echo 1 >/proc/sys/mars/trigger; sleep 0.1; done
-		wait
+		while kill -0 \$opener 2>/dev/null; do echo 1 >/proc/sys/mars/trigger; sleep 0.1; done
 		marsadm down r0 --timeout 60 >/dev/null
 		test \"\$(readlink /mars/resource-r0/actual-g1/is-attached)\" = 0
 		echo \"round \$round: \$(cat /tmp/opens)\"
-		grep -q '^[1-9]' /tmp/opens
+		# The device went away while the opener ran: the race was on.
+		grep -q '^[1-9].*last error: No such' /tmp/opens
 	done
 	echo 0 >/proc/sys/mars/debug_teardown_delay_ms
 	# The gendisk's private data is a kmalloc object (validating the

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Open and close a block device in a tight loop for SECONDS, ignoring
-failures (the device comes and goes). Creates STARTED after the first
-successful open; prints how many opens succeeded and the last error.
+"""Open a block device, hold it open for HOLD seconds, close it, wait GAP
+seconds, again and again for SECONDS, ignoring failures (the device comes
+and goes). With a short GAP the device is closed only briefly, so a
+teardown that checks the open count finds it closed now and then and an
+open lands right after the check, and the long HOLD keeps that opener past
+the disk's deletion. Creates STARTED after the first successful open;
+prints how many opens succeeded and the last error.
 
-Usage: opener.py DEV SECONDS STARTED
+Usage: opener.py DEV SECONDS STARTED [HOLD [GAP]]
 """
 import os
 import sys
@@ -12,6 +16,8 @@ import time
 
 def main():
     dev, secs, started = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+    hold = float(sys.argv[4]) if len(sys.argv) > 4 else 0.5
+    gap = float(sys.argv[5]) if len(sys.argv) > 5 else 0.05
     end = time.monotonic() + secs
     ok = 0
     last = "none"
@@ -20,11 +26,14 @@ def main():
             fd = os.open(dev, os.O_RDONLY)
         except OSError as e:
             last = e.strerror
+            time.sleep(gap)
             continue
         ok += 1
         if ok == 1:
             open(started, "w").close()
+        time.sleep(hold)
         os.close(fd)
+        time.sleep(gap)
     print(f"{ok} opens, last error: {last}")
 
 
