@@ -8,8 +8,9 @@
 # To make a lost update show every time, /mars is mounted with a long
 # journal commit interval and the guest's page cache is written out only
 # on demand: the durability rules must hold whatever the timing. /mars is
-# filled with a plain file (below the 32 MiB emergency limit) while MARS
-# writes, so emergency mode begins with writeback behind the log.
+# filled with a plain file (below the 32 MiB emergency limit) while fio
+# writes through MARS, so emergency mode begins with writeback behind the
+# log.
 # timeout: 1200
 
 guest_disk 1 mars 512M
@@ -17,22 +18,25 @@ guest_disk 1 data 256M
 GUEST_MEM=1536 guest_boot 1
 G='. /repo/tests/vm/guest/fault.sh'
 lazy='sysctl -q vm.dirty_expire_centisecs=60000 vm.dirty_writeback_centisecs=0'
-must 1 "mkfs.ext4 -q -F \$DISK_MARS && mount -o commit=300 \$DISK_MARS /mars && insmod \$MARS_KO && marsadm create-cluster && $lazy"
+must 1 "mkfs.ext4 -q -F \$DISK_MARS && mount -o commit=3600 \$DISK_MARS /mars && insmod \$MARS_KO && marsadm create-cluster && $lazy"
 must 1 'marsadm create-resource r0 $DISK_DATA'
-# Write region R (16 MiB at 0) over and over; meanwhile leave only 24 MiB
-# free on /mars. Once in emergency mode, overwrite R with B (straight to
-# the data device, acknowledged by fsync) and cut the power at once.
+# Write region R (16 MiB at 0) over and over at full speed (fio, queue
+# depth 16, no flushes: writeback is well behind the log); meanwhile leave
+# only 24 MiB free on /mars. Once in emergency mode, stop, overwrite R with
+# B (straight to the data device, acknowledged by fsync) and cut the power
+# at once.
 must 1 -t 600 "$G
 	dd if=/dev/urandom of=/ctl/b.img bs=1M count=16 status=none
-	python3 /repo/tests/vm/guest/fill-until-emergency.py /dev/mars/r0 16 r0 g1 100000 /tmp/started &
-	for i in \$(seq 600); do [ -e /tmp/started ] && break; sleep 0.2; done
-	[ -e /tmp/started ]
-	sleep 2
+	fio --name=fill --filename=/dev/mars/r0 --rw=write --bs=1M --iodepth=16 --ioengine=libaio \
+		--direct=1 --size=16M --time_based --runtime=600 --output=/dev/null &
+	fill=\$!
+	for i in \$(seq 600); do [ \"\$(readlink /mars/resource-r0/actual-g1/writeback-pending)\" != 0 ] && break; sleep 0.2; done
+	sleep 3
 	avail=\$(df --output=avail -B1 /mars | tail -n1)
 	fallocate -l \$((avail - (24 << 20))) /mars/filler
-	wait
+	wait_state r0 Emergency 120
+	kill \$fill; wait \$fill || true
 	dmesg | grep 'r0: /mars is full: EMERGENCY MODE'
-	wait_state r0 Emergency 60
 	dd if=/ctl/b.img of=/dev/mars/r0 bs=1M oflag=direct conv=fsync status=none
 	readlink /mars/resource-r0/replay-g1"
 guest_kill 1
