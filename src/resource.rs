@@ -206,9 +206,11 @@ impl Resource {
                     pr_info!("{}: recovery replayed {} records\n", self.name.as_str(), done.records);
                 }
                 if let Some((log, end)) = done.last {
+                    // Not made durable: if a crash loses it, the older
+                    // position only replays the same records again.
                     let value = ReplayValue { log, pos: end, len: end };
                     let r = tree::resource_entry(&self.name, format_args!("replay-{}", self.host.as_str()))
-                        .and_then(|l| fpath!("{}", value).and_then(|v| tree::write_durable(&l, v.as_str())));
+                        .and_then(|l| fpath!("{}", value).and_then(|v| tree::write(&l, v.as_str())));
                     if r.is_err() {
                         return Err(Message::new(format_args!("cannot write replay-{}", self.host.as_str())));
                     }

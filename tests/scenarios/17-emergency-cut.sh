@@ -38,10 +38,15 @@ must 1 -t 600 "$G
 	kill \$fill; wait \$fill || true
 	dmesg | grep 'r0: /mars is full: EMERGENCY MODE'
 	dd if=/ctl/b.img of=/dev/mars/r0 bs=1M oflag=direct conv=fsync status=none
-	readlink /mars/resource-r0/replay-g1"
+	readlink /mars/resource-r0/replay-g1 | tee /ctl/replay-before"
 guest_kill 1
 guest_boot 1
-must 1 "mount \$DISK_MARS /mars && { readlink /mars/resource-r0/replay-g1 || echo 'no replay-g1'; } && insmod \$MARS_KO && $lazy"
+# The move to the successor log was durable before B went to the data
+# device: after the cut replay-g1 still says so (before the module loads
+# and replays).
+must 1 "mount \$DISK_MARS /mars && r=\$(readlink /mars/resource-r0/replay-g1 || echo missing) &&
+	{ [ \"\$r\" = \"\$(cat /ctl/replay-before)\" ] || { echo \"replay-g1 is \$r after the cut, not \$(cat /ctl/replay-before): the move to the successor log was not durable\"; exit 1; }; } &&
+	insmod \$MARS_KO && $lazy"
 mars_wait_dev 1 r0
 must 1 'dmesg | grep "mars: r0:"
 	cmp <(dd if=/dev/mars/r0 bs=1M count=16 iflag=direct status=none) /ctl/b.img || { echo "old records were replayed over B"; exit 1; }'
