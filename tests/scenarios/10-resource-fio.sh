@@ -28,7 +28,7 @@ must 1 'md5sum </dev/mars/r0 | diff - /tmp/md5-mars'
 # writeback skipping overwritten bytes, reads straddling overlay pieces and
 # the data device), checked against a shadow copy, then again after the
 # resource went down (everything written back) and up.
-must 1 'python3 /repo/tests/vm/guest/overlap-writer.py /dev/mars/r0 80 8 3000 /tmp/shadow'
+must 1 'python3 /repo/tests/vm/guest/overlap-writer.py /dev/mars/r0 80 8 1500 /tmp/shadow'
 must 1 'marsadm down r0 && marsadm up r0'
 mars_wait_dev 1 r0
 must 1 'python3 /repo/tests/vm/guest/overlap-writer.py --verify /dev/mars/r0 80 /tmp/shadow'
