@@ -29,11 +29,9 @@
 use super::crc::KernelCrc32c;
 use super::ffi::{self, Bdev, Disk, Rq, RqInfo, ThreadMain};
 use super::logfile::LogWriter;
-use super::mars_core::lamport::Stamp;
 use super::mars_core::log::writer::{encoded_len, RecordWriter};
 use super::mars_core::log::{Header, HEADER_LEN};
 use super::mars_core::names::{HostName, LogName, ResourceName};
-use super::mars_core::tree::ReplayValue;
 use super::overlay::{Chunk, Overlay, Piece};
 use super::tree;
 use kernel::prelude::*;
@@ -259,12 +257,7 @@ impl IoWorker {
 
     /// Encodes the write `rq` as a record and appends it to the log.
     fn log_write(&self, log: &mut LogWriter, rq: &Rq, info: &RqInfo) -> Result<Arc<Rec>> {
-        let ns = ffi::lamport_tick();
-        let stamp = Stamp {
-            sec: ns / 1_000_000_000,
-            nsec: (ns % 1_000_000_000) as u32,
-        };
-        let header = Header::write(log.next_seq, stamp, info.pos, info.len, log.durable).with_log_id(log.id);
+        let header = Header::write(log.next_seq, tree::lamport_stamp(), info.pos, info.len, log.durable).with_log_id(log.id);
         let buf = encode_write(&header, |payload| rq.copy_out(payload))?;
         log.append(&buf)?;
         Ok(Arc::new(
@@ -413,10 +406,7 @@ impl IoWorker {
         *slot = LogWriter::create(&e.res, e.host, next).ok();
         e.log_number.store(next, Relaxed);
         e.set_durable(next, 0);
-        let value = ReplayValue { log: next_name, pos: 0, len: 0 };
-        let r = tree::resource_entry(&e.res, format_args!("replay-{}", e.host.as_str()))
-            .and_then(|link| ffi::fpath!("{}", value).and_then(|v| tree::write_durable(&link, v.as_str())));
-        match r {
+        match tree::write_replay(&e.res, &e.host, (next_name, 0), true) {
             Ok(()) => e.emergency.store(true, Relaxed),
             Err(err) => e.fail("recording the replay position for emergency mode", err),
         }
@@ -688,10 +678,7 @@ impl Writeback {
     /// Records how far writeback has come in `replay-HOST`.
     fn report(&self, log: LogName, pos: u64) {
         let e = &self.engine;
-        let value = ReplayValue { log, pos, len: pos };
-        let r = tree::resource_entry(&e.res, format_args!("replay-{}", e.host.as_str()))
-            .and_then(|link| ffi::fpath!("{}", value).and_then(|v| tree::write(&link, v.as_str())));
-        if let Err(err) = r {
+        if let Err(err) = tree::write_replay(&e.res, &e.host, (log, pos), false) {
             pr_warn!("{}: cannot update replay-{}: {}\n", e.res.as_str(), e.host.as_str(), err.to_errno());
         }
     }

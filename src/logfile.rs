@@ -6,7 +6,6 @@
 
 use super::crc::KernelCrc32c;
 use super::ffi::{File, Path};
-use super::mars_core::lamport::Stamp;
 use super::mars_core::log::{encode_record, Header, MIN_RECORD_LEN};
 use super::mars_core::names::{HostName, LogName, ResourceName};
 use super::mars_core::tree::{Digest, VersionValue};
@@ -141,12 +140,7 @@ impl LogWriter {
     }
 
     fn append_marker(&mut self) -> Result {
-        let ns = super::ffi::lamport_tick();
-        let stamp = Stamp {
-            sec: ns / 1_000_000_000,
-            nsec: (ns % 1_000_000_000) as u32,
-        };
-        let header = Header::flush(self.next_seq, stamp, self.durable).with_log_id(self.id);
+        let header = Header::flush(self.next_seq, tree::lamport_stamp(), self.durable).with_log_id(self.id);
         let mut buf = [0u8; MIN_RECORD_LEN];
         encode_record(&KernelCrc32c, &header, &[], &mut buf).map_err(|_| EINVAL)?;
         self.append_raw(&buf)

@@ -208,10 +208,7 @@ impl Resource {
                 if let Some((log, end)) = done.last {
                     // Not made durable: if a crash loses it, the older
                     // position only replays the same records again.
-                    let value = ReplayValue { log, pos: end, len: end };
-                    let r = tree::resource_entry(&self.name, format_args!("replay-{}", self.host.as_str()))
-                        .and_then(|l| fpath!("{}", value).and_then(|v| tree::write(&l, v.as_str())));
-                    if r.is_err() {
+                    if tree::write_replay(&self.name, &self.host, (log, end), false).is_err() {
                         return Err(Message::new(format_args!("cannot write replay-{}", self.host.as_str())));
                     }
                 }
@@ -237,7 +234,7 @@ impl Resource {
     /// data (after an emergency, say).
     fn replay_position(&self) -> core::result::Result<Option<ReplayValue>, Message> {
         let h = self.host.as_str();
-        let value = tree::resource_entry(&self.name, format_args!("replay-{}", h))
+        let value = tree::replay_link(&self.name, &self.host)
             .and_then(|l| tree::read(&l))
             .map_err(|e| Message::new(format_args!("cannot read replay-{}: {}", h, errno_words(e))))?;
         match value {
@@ -276,14 +273,8 @@ impl Resource {
         let log = LogWriter::create(&name, host, number)?;
         // A new resource's first log: say durably where replay starts
         // before anything is written to it.
-        let replay_link = tree::resource_entry(&name, format_args!("replay-{}", host.as_str()))?;
-        if tree::read(&replay_link)?.is_none() {
-            let value = ReplayValue {
-                log: log.name,
-                pos: 0,
-                len: 0,
-            };
-            tree::write_durable(&replay_link, fpath!("{}", value)?.as_str())?;
+        if tree::read(&tree::replay_link(&name, &host)?)?.is_none() {
+            tree::write_replay(&name, &host, (log.name, 0), true)?;
         }
         let engine = Engine::new(name, host, att.bdev.clone(), att.size, MEM_LIMIT, number)?;
         engine.rotate_to.store(wanted.rotate_to, Relaxed);

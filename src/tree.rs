@@ -9,8 +9,9 @@
 //! `mars_symlink` in rust/glue_vfs.c).
 
 use super::ffi::{self, fpath, Path};
-use super::mars_core::names::{HostName, ResourceName};
-use super::mars_core::tree::TOMBSTONE;
+use super::mars_core::lamport::Stamp;
+use super::mars_core::names::{HostName, LogName, ResourceName};
+use super::mars_core::tree::{ReplayValue, TOMBSTONE};
 use kernel::prelude::*;
 
 /// Root of the tree.
@@ -54,9 +55,9 @@ pub(crate) fn read(path: &Path) -> Result<Option<Value>> {
 
 /// Writes link `path` -> `value` with a fresh Lamport stamp.
 pub(crate) fn write(path: &Path, value: &str) -> Result {
-    let ns = ffi::lamport_tick();
+    let stamp = lamport_stamp();
     let target = fpath!("{}", value)?;
-    ffi::symlink(path, &target, ns / 1_000_000_000, (ns % 1_000_000_000) as u32)
+    ffi::symlink(path, &target, stamp.sec, stamp.nsec)
 }
 
 /// Writes link `path` -> `value` and makes it durable before returning:
@@ -66,6 +67,37 @@ pub(crate) fn write(path: &Path, value: &str) -> Result {
 pub(crate) fn write_durable(path: &Path, value: &str) -> Result {
     write(path, value)?;
     ffi::dir_sync(path)
+}
+
+/// `/mars/resource-RES/replay-HOST`.
+pub(crate) fn replay_link(res: &ResourceName, host: &HostName) -> Result<Path> {
+    resource_entry(res, format_args!("replay-{}", host.as_str()))
+}
+
+/// Sets `replay-HOST` of `res` to the start of `pos.0` at offset `pos.1`
+/// (durably if `durable`, see [`write_durable`]).
+pub(crate) fn write_replay(res: &ResourceName, host: &HostName, pos: (LogName, u64), durable: bool) -> Result {
+    let value = ReplayValue {
+        log: pos.0,
+        pos: pos.1,
+        len: pos.1,
+    };
+    let link = replay_link(res, host)?;
+    let text = fpath!("{}", value)?;
+    if durable {
+        write_durable(&link, text.as_str())
+    } else {
+        write(&link, text.as_str())
+    }
+}
+
+/// The current Lamport stamp, fresh (greater than every one handed out).
+pub(crate) fn lamport_stamp() -> Stamp {
+    let ns = ffi::lamport_tick();
+    Stamp {
+        sec: ns / 1_000_000_000,
+        nsec: (ns % 1_000_000_000) as u32,
+    }
 }
 
 /// Writes link `path` -> `value` unless it already has that value, so
