@@ -3,11 +3,11 @@
 # moment, booted again on the same disks, the resource recovers by itself
 # (logs replayed from replay-HOST, torn tail dropped), and every
 # acknowledged file must be there with its content, on a clean ext4.
-# POWERCUT_CUTS (default 6; `make check-long` 60, `make powercut` 100)
+# POWERCUT_CUTS (default 4; `make check-long` 60, `make powercut` 100)
 # sets the number of cuts.
 # timeout: 3600
 
-cuts=${POWERCUT_CUTS:-6}
+cuts=${POWERCUT_CUTS:-4}
 guest_disk 1 mars 2G
 guest_disk 1 data 512M
 guest_boot 1
