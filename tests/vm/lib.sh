@@ -264,7 +264,7 @@ guest_kill() {
 
 guest_shutdown() {
 	local k=$1
-	on_bg "$k" 'sync; reboot -f'
+	on_bg "$k" 'sync; /bb/busybox reboot -f'
 	_wait_exit "$k" || { kill -9 "${_pid[$k]}"; fail "guest $k: no clean poweroff"; }
 	log "guest $k: powered off"
 	_nbd_stop "$k"
