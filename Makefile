@@ -13,7 +13,8 @@
 #   make demo       boot a guest, load the module, show it working
 #   make fuzz       a longer fuzz run of the core crate (FUZZ_SECONDS each)
 #   make bench      host benchmarks of the core crate (criterion)
-#   make bench-vm   fio in a guest: raw data device vs /dev/mars/RES
+#   make bench-vm   fio in a guest on the bench kernel flavour (no lockdep,
+#                   kmemleak, KFENCE): raw data device vs /dev/mars/RES
 #   make powercut   the power-cut scenario with POWERCUT_CUTS cuts (default 100)
 #   make clean
 
@@ -72,7 +73,7 @@ bench:
 	$(CARGO) bench --locked -p mars-core
 
 bench-vm: setup
-	@tests/run-vm.sh tests/bench/bench-scenario.sh
+	@MARS_KERNEL_FLAVOUR=bench tests/run-vm.sh tests/bench/bench-scenario.sh
 
 powercut: setup
 	@POWERCUT_CUTS=$${POWERCUT_CUTS:-100} MARS_TIMEOUT_SCALE=4 tests/run-vm.sh tests/scenarios/12-power-cut.sh

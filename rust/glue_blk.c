@@ -100,10 +100,18 @@ static const struct block_device_operations mars_blk_fops = {
 struct mars_blk *mars_blk_create(const char *disk_name, const char *node,
 				 u64 size_bytes, u32 block_size, int *err)
 {
+	/*
+	 * Requests are copied segment by segment by the CPU, never mapped for
+	 * DMA: any number and size of segments will do, so a 1 MiB write
+	 * stays one request (one log record) instead of being split at the
+	 * default 128 segments of at most 64 KiB.
+	 */
 	struct queue_limits lim = {
 		.logical_block_size = block_size,
 		.physical_block_size = block_size,
 		.max_hw_sectors = MARS_BLK_MAX_IO >> SECTOR_SHIFT,
+		.max_segments = USHRT_MAX,
+		.max_segment_size = UINT_MAX,
 		.features = BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA,
 	};
 	struct mars_blk *b;
@@ -131,6 +139,12 @@ struct mars_blk *mars_blk_create(const char *disk_name, const char *node,
 	b->tag_set.queue_depth = 128;
 	b->tag_set.numa_node = NUMA_NO_NODE;
 	b->tag_set.cmd_size = sizeof(struct mars_cmd);
+	/*
+	 * No I/O scheduler by default: requests go into the log in arrival
+	 * order, and writeback sorts on its own; an elevator would only add
+	 * latency in front of a memory copy.
+	 */
+	b->tag_set.flags = BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	ret = blk_mq_alloc_tag_set(&b->tag_set);
 	if (ret)
 		goto free_b;
