@@ -71,6 +71,7 @@ mod raw {
 
         pub(super) fn mars_lamport_tick() -> u64;
         pub(super) fn mars_trigger_wait(timeout_ms: u32) -> bool;
+        pub(super) fn mars_scan_done();
         pub(super) fn mars_debug_teardown_delay();
         pub(super) fn mars_control_init() -> c_int;
         pub(super) fn mars_control_exit();
@@ -197,6 +198,12 @@ pub(crate) fn trigger_wait(timeout_ms: u32) -> bool {
     unsafe { raw::mars_trigger_wait(timeout_ms) }
 }
 
+/// Counts a finished scan in `/proc/sys/mars/scans`. Control thread only.
+pub(crate) fn scan_done() {
+    // SAFETY: called from the control thread, the counter's only writer.
+    unsafe { raw::mars_scan_done() }
+}
+
 /// Copies the host's name (`uname -n`) into `buf`; returns it.
 pub(crate) fn hostname(buf: &mut [u8; 65]) -> Result<&str> {
     // SAFETY: `buf` is valid for writes of its length.
@@ -294,19 +301,22 @@ impl Drop for Thread {
 
 // -------------------------------------------------------------------- paths
 
-/// A NUL-terminated path or name built on the stack, at most
-/// [`PATH_MAX`] bytes including the NUL.
+/// A NUL-terminated path or name, at most [`PATH_MAX`] bytes including the
+/// NUL.
+///
+/// The bytes live on the heap: kernel stacks are 16 KiB, and the control
+/// thread's attach path holds many paths at once below deep VFS calls.
 pub(crate) struct Path {
-    buf: [u8; PATH_MAX],
+    buf: KBox<[u8; PATH_MAX]>,
     len: usize,
 }
 
 impl Path {
-    /// Formats a path; fails with `ENAMETOOLONG` if it does not fit or
-    /// `EINVAL` if it contains a NUL.
+    /// Formats a path; fails with `ENAMETOOLONG` if it does not fit,
+    /// `EINVAL` if it contains a NUL, `ENOMEM` without memory.
     pub(crate) fn new(args: fmt::Arguments<'_>) -> Result<Self> {
         let mut p = Path {
-            buf: [0; PATH_MAX],
+            buf: KBox::zeroed(GFP_KERNEL)?,
             len: 0,
         };
         fmt::write(&mut p, args).map_err(|_| ENAMETOOLONG)?;

@@ -34,6 +34,8 @@ void mars_trigger(void);
 /* Process context (our kthreads): sleep until trigger, kthread_stop or
  * timeout; returns (and clears) whether a trigger was pending. */
 bool mars_trigger_wait(unsigned int timeout_ms);
+/* Control thread only: counts a finished scan in /proc/sys/mars/scans. */
+void mars_scan_done(void);
 /* Module init/exit only, once each, paired: /proc/sys/mars. */
 int mars_control_init(void);
 void mars_control_exit(void);

@@ -6,7 +6,10 @@
  * /proc/sys/mars/lamport_clock (read-only) prints a fresh Lamport stamp
  * "SEC.NNNNNNNNN" on every read; marsadm uses it as the mtime of the links
  * it writes. /proc/sys/mars/trigger (write) makes the control thread scan
- * /mars now instead of at its next periodic scan.
+ * /mars now instead of at its next periodic scan. /proc/sys/mars/scans
+ * (read-only) counts finished scans: a reader that sees it grow by two
+ * after a trigger knows that the actual-HOST links are fresh (one whole
+ * scan ran after the trigger).
  */
 
 #include <linux/atomic.h>
@@ -53,6 +56,14 @@ bool mars_trigger_wait(unsigned int timeout_ms)
 				kthread_should_stop(),
 			msecs_to_jiffies(timeout_ms));
 	return atomic_xchg(&mars_trigger_pending, 0);
+}
+
+/* Finished scans; written by the control thread only. */
+static unsigned long mars_scans;
+
+void mars_scan_done(void)
+{
+	WRITE_ONCE(mars_scans, mars_scans + 1);
 }
 
 static int mars_lamport_sysctl(const struct ctl_table *table, int dir,
@@ -114,6 +125,13 @@ static const struct ctl_table mars_sysctl_table[] = {
 		.maxlen = sizeof(int),
 		.mode = 0600,
 		.proc_handler = mars_trigger_sysctl,
+	},
+	{
+		.procname = "scans",
+		.data = &mars_scans,
+		.maxlen = sizeof(unsigned long),
+		.mode = 0444,
+		.proc_handler = proc_doulongvec_minmax,
 	},
 	{
 		.procname = "debug_teardown_delay_ms",

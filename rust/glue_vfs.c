@@ -31,24 +31,26 @@
 
 #include "glue.h"
 
-/* Splits @path into its directory (copied into @dir) and last component. */
-static int mars_split(const char *path, char *dir, size_t dir_len,
-		      const char **name)
+/*
+ * Splits @path into its directory and last component (*@name points into
+ * @path). Returns the directory in a kmalloc'd string the caller frees
+ * (path buffers stay off the 16 KiB kernel stack, which the VFS calls below
+ * need), or an ERR_PTR.
+ */
+static char *mars_split(const char *path, const char **name)
 {
 	const char *slash = strrchr(path, '/');
 	size_t n;
 
 	if (!slash || slash[1] == '\0')
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	n = slash - path;
 	if (n == 0)
 		n = 1;	/* the root directory */
-	if (n >= dir_len)
-		return -ENAMETOOLONG;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
+	if (n >= MARS_PATH_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
 	*name = slash + 1;
-	return 0;
+	return kmemdup_nul(path, n, GFP_KERNEL) ?: ERR_PTR(-ENOMEM);
 }
 
 static struct file *__mars_file_open(const char *path, int flags, unsigned short mode,
@@ -144,16 +146,15 @@ static int __mars_mkdir(const char *path)
 
 static int __mars_remove(const char *path)
 {
-	char dir[MARS_PATH_MAX];
 	const char *name;
+	char *dir __free(kfree) = mars_split(path, &name);
 	struct path dirp;
 	struct dentry *d;
 	struct qstr q;
 	int err;
 
-	err = mars_split(path, dir, sizeof(dir), &name);
-	if (err)
-		return err;
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
 	err = kern_path(dir, LOOKUP_DIRECTORY, &dirp);
 	if (err)
 		return err;
@@ -182,19 +183,18 @@ put:
 
 static int __mars_rename(const char *oldpath, const char *newpath)
 {
-	char dir[MARS_PATH_MAX], newdir[MARS_PATH_MAX];
 	const char *oldname, *newname;
+	char *dir __free(kfree) = mars_split(oldpath, &oldname);
+	char *newdir __free(kfree) = mars_split(newpath, &newname);
 	struct renamedata rd = {};
 	struct qstr qo, qn;
 	struct path dirp;
 	int err;
 
-	err = mars_split(oldpath, dir, sizeof(dir), &oldname);
-	if (err)
-		return err;
-	err = mars_split(newpath, newdir, sizeof(newdir), &newname);
-	if (err)
-		return err;
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	if (IS_ERR(newdir))
+		return PTR_ERR(newdir);
 	if (strcmp(dir, newdir))
 		return -EXDEV;
 	err = kern_path(dir, LOOKUP_DIRECTORY, &dirp);
@@ -237,20 +237,23 @@ static int mars_symlink_create(const char *path, const char *target)
 
 static int __mars_symlink(const char *path, const char *target, s64 sec, u32 nsec)
 {
-	char dir[MARS_PATH_MAX], tmp[MARS_PATH_MAX];
 	struct timespec64 times[2] = {
 		{ .tv_sec = sec, .tv_nsec = nsec },
 		{ .tv_sec = sec, .tv_nsec = nsec },
 	};
 	const char *name;
+	char *dir __free(kfree) = mars_split(path, &name);
+	char *tmp __free(kfree) = NULL;
 	struct path p;
 	int err;
 
-	err = mars_split(path, dir, sizeof(dir), &name);
-	if (err)
-		return err;
-	if (snprintf(tmp, sizeof(tmp), "%s/.tmp-%s",
-		     strcmp(dir, "/") ? dir : "", name) >= sizeof(tmp))
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	tmp = kasprintf(GFP_KERNEL, "%s/.tmp-%s", strcmp(dir, "/") ? dir : "",
+			name);
+	if (!tmp)
+		return -ENOMEM;
+	if (strlen(tmp) >= MARS_PATH_MAX)
 		return -ENAMETOOLONG;
 	err = __mars_remove(tmp);		/* a leftover of an interrupted update */
 	if (err && err != -ENOENT)
@@ -364,14 +367,13 @@ static long __mars_readdir(const char *path, char *buf, size_t len)
  */
 static int __mars_dir_sync(const char *path)
 {
-	char dir[MARS_PATH_MAX];
 	const char *name;
+	char *dir __free(kfree) = mars_split(path, &name);
 	struct file *f;
 	int err;
 
-	err = mars_split(path, dir, sizeof(dir), &name);
-	if (err)
-		return err;
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
 	f = filp_open(dir, O_RDONLY | O_DIRECTORY | O_LARGEFILE, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);

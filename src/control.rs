@@ -14,6 +14,8 @@ use kernel::sync::{new_mutex, Arc, Mutex};
 
 /// Milliseconds between periodic scans.
 const SCAN_MS: u32 = 2000;
+/// Nanoseconds between updates of `actual-HOST/alive`.
+const ALIVE_NS: u64 = 1_000_000_000;
 /// Below this much free space in /mars the resources enter emergency mode.
 const EMERGENCY_BYTES: u64 = 32 << 20;
 /// Below this share of free space (percent) the module warns.
@@ -29,6 +31,9 @@ pub(crate) struct Control {
     space_warned: Mutex<bool>,
     #[pin]
     last_error: Mutex<Option<i32>>,
+    /// Lamport time of the last `alive` update.
+    #[pin]
+    alive_at: Mutex<u64>,
 }
 
 impl Control {
@@ -40,12 +45,14 @@ impl Control {
                 resources <- new_mutex!(KVec::new()),
                 space_warned <- new_mutex!(false),
                 last_error <- new_mutex!(None),
+                alive_at <- new_mutex!(0),
             }),
             GFP_KERNEL,
         )
     }
 
     /// Free-space check of /mars: reports it and says whether it is low.
+    #[inline(never)] // see `Control::scan`: keeps its frame small
     fn check_space(&self) -> bool {
         let Ok(root) = fpath!("{}", tree::ROOT) else { return false };
         let (total, avail) = match ffi::statfs(&root) {
@@ -106,6 +113,7 @@ impl Control {
     }
 
     /// One pass: converge every resource and report.
+    #[inline(never)] // keeps the thread's own frame small
     fn scan(&self) {
         let space_low = self.check_space();
         let names = self.resource_names();
@@ -123,24 +131,52 @@ impl Control {
             }
         }
         for r in resources.iter_mut() {
-            let wanted = if names.iter().any(|n| *n == r.name) {
-                match Wanted::read(&r.name, &self.host) {
-                    Ok(w) => Some(w),
-                    Err(e) => {
-                        pr_warn!("{}: cannot read the tree: {}\n", r.name.as_str(), e.to_errno());
-                        continue;
-                    }
-                }
-            } else {
-                None
-            };
-            r.converge(wanted.as_ref(), space_low);
-            if let Err(e) = r.report() {
-                pr_warn!("{}: cannot report state: {}\n", r.name.as_str(), e.to_errno());
-            }
+            self.converge(r, names.iter().any(|n| *n == r.name), space_low);
         }
         // Forget resources that left the tree and are down.
         resources.retain(|r| names.iter().any(|n| *n == r.name) || !r.is_down());
+    }
+}
+
+impl Control {
+    /// Converges one resource (to down if it left the tree) and reports it.
+    #[inline(never)] // `Wanted` is large: keep it out of `scan`'s frame
+    fn converge(&self, r: &mut Resource, in_tree: bool, space_low: bool) {
+        let wanted = if in_tree {
+            match Wanted::read(&r.name, &self.host) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    pr_warn!("{}: cannot read the tree: {}\n", r.name.as_str(), e.to_errno());
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        r.converge(wanted.as_ref(), space_low);
+        if let Err(e) = r.report() {
+            pr_warn!("{}: cannot report state: {}\n", r.name.as_str(), e.to_errno());
+        }
+    }
+}
+
+impl Control {
+    /// Stamps `actual-HOST/alive` (at most once a second), so that `view`
+    /// can tell how long ago this host's module last scanned /mars.
+    fn report_alive(&self) {
+        let stamp = tree::lamport_stamp();
+        let ns = ffi::lamport_tick();
+        let mut at = self.alive_at.lock();
+        if ns.saturating_sub(*at) < ALIVE_NS {
+            return;
+        }
+        *at = ns;
+        let r = host_actual_dir(&self.host)
+            .and_then(|dir| fpath!("{}/alive", dir))
+            .and_then(|link| tree::write(&link, fpath!("{}", stamp)?.as_str()));
+        if let Err(e) = r {
+            self.note_error("cannot update /mars/actual-HOST/alive", e);
+        }
     }
 }
 
@@ -149,6 +185,8 @@ impl ThreadMain for Control {
         pr_info!("control thread started for host {}\n", self.host.as_str());
         loop {
             self.scan();
+            self.report_alive();
+            ffi::scan_done();
             ffi::trigger_wait(SCAN_MS);
             if ffi::should_stop() {
                 break;

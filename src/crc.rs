@@ -19,6 +19,7 @@ impl Crc32c for KernelCrc32c {
 #[kunit_tests(mars_crc32c)]
 mod tests {
     use super::KernelCrc32c;
+    use kernel::prelude::*;
     use crate::ffi;
     use crate::mars_core::crc32c::{checksum, Crc32c, SoftCrc32c, TEST_VECTORS};
 
@@ -30,8 +31,8 @@ mod tests {
     }
 
     #[test]
-    fn kernel_and_software_crc32c_agree() {
-        let mut buf = [0u8; 1031];
+    fn kernel_and_software_crc32c_agree() -> Result {
+        let mut buf = KVec::from_elem(0u8, 1031, GFP_KERNEL)?;
         for (i, b) in buf.iter_mut().enumerate() {
             *b = (i.wrapping_mul(131) ^ (i >> 3)) as u8;
         }
@@ -39,6 +40,7 @@ mod tests {
             let data = &buf[..len];
             assert_eq!(KernelCrc32c.update(!0, data), SoftCrc32c.update(!0, data));
         }
+        Ok(())
     }
 
     #[test]

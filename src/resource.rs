@@ -44,6 +44,7 @@ pub(crate) struct Wanted {
 impl Wanted {
     /// Reads the wanted state of `res` for `host`. Unreadable or invalid
     /// links count as absent (marsadm validates what it writes).
+    #[inline(never)] // see `Control::scan`: keeps its frame small
     pub(crate) fn read(res: &ResourceName, host: &HostName) -> Result<Self> {
         let h = host.as_str();
         let link = |name: core::fmt::Arguments<'_>| -> Result<Option<tree::Value>> {
@@ -75,23 +76,31 @@ impl Wanted {
     }
 }
 
-/// A short message for `actual-HOST/error` and dmesg.
+/// Longest [`Message`] in bytes.
+const MESSAGE_MAX: usize = 300;
+
+/// A short message for `actual-HOST/error` and dmesg (on the heap, to keep
+/// kernel stacks small).
 pub(crate) struct Message {
-    buf: [u8; 300],
-    len: usize,
+    buf: KVec<u8>,
 }
 
 impl Message {
     /// Formats a message (truncated to fit).
     pub(crate) fn new(args: core::fmt::Arguments<'_>) -> Self {
-        let mut m = Message { buf: [0; 300], len: 0 };
+        let mut m = Message {
+            buf: KVec::with_capacity(MESSAGE_MAX, GFP_KERNEL).unwrap_or_default(),
+        };
         let _ = m.write_fmt(args);
         m
     }
 
     /// The text.
     pub(crate) fn as_str(&self) -> &str {
-        core::str::from_utf8(self.buf.get(..self.len).unwrap_or(&[])).unwrap_or("")
+        if self.buf.capacity() == 0 {
+            return "out of memory while describing the error";
+        }
+        core::str::from_utf8(&self.buf).unwrap_or("")
     }
 }
 
@@ -102,12 +111,13 @@ impl core::fmt::Write for Message {
             let c = if c.is_control() { ' ' } else { c };
             let mut tmp = [0u8; 4];
             let bytes = c.encode_utf8(&mut tmp).as_bytes();
-            let end = self.len.saturating_add(bytes.len());
-            match self.buf.get_mut(self.len..end) {
-                Some(dst) => dst.copy_from_slice(bytes),
-                None => return Ok(()),
+            if self.buf.len().saturating_add(bytes.len()) > MESSAGE_MAX.min(self.buf.capacity()) {
+                return Ok(());
             }
-            self.len = end;
+            // Cannot allocate: the capacity was checked above.
+            if self.buf.extend_from_slice(bytes, GFP_NOWAIT).is_err() {
+                return Ok(());
+            }
         }
         Ok(())
     }
@@ -192,6 +202,15 @@ impl Resource {
             )));
         }
         let from = self.replay_position()?;
+        // Replay can take long: say why the resource is not up yet.
+        if let Err(e) = tree::actual_dir(&self.name, &self.host)
+            .and_then(|dir| {
+                tree::ensure_dir(&dir)?;
+                tree::update(&fpath!("{}/state", dir)?, "Recovering")
+            })
+        {
+            pr_warn!("{}: cannot report state: {}\n", self.name.as_str(), e.to_errno());
+        }
         match replay::replay(&self.name, &self.host, from, &bdev, size) {
             Ok(done) => {
                 if let Some((log, off)) = done.truncated {
@@ -343,6 +362,7 @@ impl Resource {
     }
 
     /// Moves towards `wanted` (`None`: the resource is gone from the tree).
+    #[inline(never)] // see `Control::scan`: keeps its frame small
     pub(crate) fn converge(&mut self, wanted: Option<&Wanted>, space_low: bool) {
         let want_attached = wanted.is_some_and(|w| w.data.is_some() && w.attach);
         let want_primary = want_attached && wanted.is_some_and(|w| w.primary_here);
@@ -425,6 +445,7 @@ impl Resource {
     }
 
     /// Writes `actual-HOST/*` for this resource.
+    #[inline(never)] // see `Control::scan`: keeps its frame small
     pub(crate) fn report(&self) -> Result {
         let dir = tree::actual_dir(&self.name, &self.host)?;
         match tree::ensure_dir(&dir) {

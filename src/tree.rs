@@ -20,9 +20,9 @@ pub(crate) const ROOT: &str = "/mars";
 /// Longest link value the kernel reads.
 const VALUE_MAX: usize = 320;
 
-/// A link's target.
+/// A link's target (on the heap, to keep kernel stacks small).
 pub(crate) struct Value {
-    buf: [u8; VALUE_MAX],
+    buf: KBox<[u8; VALUE_MAX]>,
     len: usize,
 }
 
@@ -37,10 +37,10 @@ impl Value {
 /// read as `None`.
 pub(crate) fn read(path: &Path) -> Result<Option<Value>> {
     let mut v = Value {
-        buf: [0; VALUE_MAX],
+        buf: KBox::zeroed(GFP_KERNEL)?,
         len: 0,
     };
-    match ffi::readlink(path, &mut v.buf) {
+    match ffi::readlink(path, &mut v.buf[..]) {
         Ok((text, _, _)) => {
             if text == TOMBSTONE {
                 return Ok(None);

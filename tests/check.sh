@@ -93,6 +93,7 @@ if make -s module KDIR="$kdir" >"$out/module-build.txt" 2>&1; then
 	else
 		record PASS build/module-no-warnings
 	fi
+	step build/module-stack-frames tools/check-stack.sh mars.ko
 else
 	cat "$out/module-build.txt" >>"$log"
 	record FAIL build/module "(see $out/module-build.txt)"

@@ -19,7 +19,8 @@ Examples:
   marsadm delete-resource r0
 
 Exit codes: 0 done, 1 refused (nothing changed), 2 bad command line,
-3 timeout (wanted state written, kernel not there yet), 4 system error.
+3 timeout (wanted state written, kernel not there yet), 4 system error,
+5 failed (wanted state written, the kernel reports an error).
 See docs/user-guide.md for the full guide.";
 
 /// marsadm: administration tool for MARS asynchronous block replication.

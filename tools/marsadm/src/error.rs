@@ -10,6 +10,7 @@
 //! | 2 | command line not understood (printed by the argument parser) |
 //! | 3 | timeout: the wanted state was written but the kernel did not report it in time |
 //! | 4 | system error: reading or writing /mars or /proc/sys/mars failed |
+//! | 5 | failed: the wanted state is written but the kernel reports an error for it |
 
 use std::fmt;
 use std::io;
@@ -24,6 +25,8 @@ pub enum Kind {
     Timeout,
     /// An operating system call failed.
     System,
+    /// The kernel reported an error (`state Error`) while we waited.
+    Failed,
 }
 
 impl Kind {
@@ -33,6 +36,7 @@ impl Kind {
             Kind::Refused => 1,
             Kind::Timeout => 3,
             Kind::System => 4,
+            Kind::Failed => 5,
         }
     }
 }
@@ -70,6 +74,15 @@ impl Error {
         }
     }
 
+    /// The kernel reported an error for the wanted state.
+    pub fn failed(msg: impl Into<String>) -> Self {
+        Self {
+            kind: Kind::Failed,
+            msg: msg.into(),
+            hint: None,
+        }
+    }
+
     /// A system error while doing `what` with `path`.
     pub fn io(what: &str, path: &Path, err: io::Error) -> Self {
         Self {
@@ -84,6 +97,16 @@ impl Error {
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Adds a hint unless it has one already.
+    #[must_use]
+    pub fn or_hint(self, hint: impl Into<String>) -> Self {
+        if self.hint.is_some() {
+            self
+        } else {
+            self.hint(hint)
+        }
     }
 
     /// The exit code of this error.
@@ -114,6 +137,7 @@ mod tests {
         assert_eq!(e.to_string(), "marsadm: bad\n  what to do: fix it");
         assert_eq!(e.exit_code(), 1);
         assert_eq!(Error::timeout("t").exit_code(), 3);
+        assert_eq!(Error::failed("f").exit_code(), 5);
         let io = Error::io("read", Path::new("/x"), io::Error::other("boom"));
         assert_eq!(io.exit_code(), 4);
         assert!(io.to_string().contains("cannot read /x: boom"));

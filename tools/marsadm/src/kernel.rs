@@ -3,6 +3,7 @@
 //!
 //! - `lamport_clock`: reading returns a fresh stamp `SEC.NNNNNNNNN\n`;
 //! - `trigger`: writing `1\n` makes the module scan /mars now;
+//! - `scans`: the number of scans the module has finished;
 //! - no `/proc/sys/mars` directory: the module is not loaded.
 
 use std::cell::RefCell;
@@ -18,6 +19,8 @@ use crate::links::now_stamp;
 
 /// How often a wait looks at `actual-HOST/`.
 const POLL: Duration = Duration::from_millis(100);
+/// How often a wait pokes the module while it confirms an error.
+const CONFIRM_TRIGGER: Duration = Duration::from_millis(300);
 /// How often a wait pokes the module again.
 const RETRIGGER: Duration = Duration::from_secs(5);
 
@@ -76,6 +79,43 @@ impl Kernel {
     }
 }
 
+impl Kernel {
+    /// How many scans of /mars the module has finished.
+    pub fn scans(&self) -> Result<u64> {
+        let p = self.dir.join("scans");
+        let s = fs::read_to_string(&p).map_err(|e| Error::io("read", &p, e))?;
+        s.trim().parse::<u64>().map_err(|e| {
+            Error::io(
+                "use",
+                &p,
+                std::io::Error::other(format!("{e}, got {:?}", s.trim_end())),
+            )
+        })
+    }
+
+    /// Makes the module report afresh: triggers a scan and waits (at most
+    /// `limit`) until a whole scan has run after the trigger, so that the
+    /// `actual-` links describe the present. Returns whether it did.
+    /// A module without `scans` cannot say: nothing is triggered then.
+    pub fn refresh(&self, limit: Duration) -> Result<bool> {
+        if !self.dir.join("scans").exists() {
+            return Ok(false);
+        }
+        let before = self.scans()?;
+        self.trigger()?;
+        let start = Instant::now();
+        // The scan running at the trigger may have read the old state: the
+        // one after it started after the trigger.
+        while self.scans()? < before.saturating_add(2) {
+            if start.elapsed() >= limit {
+                return Ok(false);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(true)
+    }
+}
+
 /// Where link stamps come from: the module's Lamport clock, or the
 /// real-time clock when the module is not loaded (create-cluster only).
 pub enum Clock<'a> {
@@ -111,6 +151,8 @@ pub enum Progress {
     Done,
     /// Not yet; the words describe the state reached so far.
     Pending(String),
+    /// It will not be reached: the kernel reports an error (these words).
+    Failed(String),
 }
 
 /// Formats a duration for messages ("60 s", "0.5 s").
@@ -138,10 +180,34 @@ pub fn wait_for(
     let start = Instant::now();
     let mut last_trigger = start;
     let mut last_desc = String::new();
+    // An error counts only once a whole scan ran after the request: until
+    // then it may be left over from before (a resource taken down and up).
+    let first_scan = kernel.scans().ok();
+    let fresh = || match first_scan {
+        Some(n) => kernel
+            .scans()
+            .map_or(true, |now| now >= n.saturating_add(2)),
+        None => true,
+    };
     loop {
         let desc = match check()? {
             Progress::Done => return Ok(()),
             Progress::Pending(d) => d,
+            Progress::Failed(d) if !fresh() => {
+                // Ask for the scan that confirms or clears it now rather
+                // than at the module's next periodic scan.
+                if last_trigger.elapsed() >= CONFIRM_TRIGGER && kernel.is_loaded() {
+                    kernel.trigger()?;
+                    last_trigger = Instant::now();
+                }
+                d
+            }
+            Progress::Failed(d) => {
+                return Err(Error::failed(format!(
+                    "the kernel reports an error instead of {what}: {d}"
+                ))
+                .hint("take the resource down ('marsadm down RES'), fix the cause ('dmesg' has the details), then 'marsadm up RES'"))
+            }
         };
         if verbose && desc != last_desc {
             eprintln!("marsadm: waiting for {what}: {desc}");

@@ -74,7 +74,9 @@ impl Actual {
             is_attached: value(&p(ActualKey::IsAttached), parse_switch),
             is_primary: value(&p(ActualKey::IsPrimary), parse_switch),
             open_count: value(&p(ActualKey::OpenCount), parse_u64),
-            state: value(&p(ActualKey::State), |s: &str| check_word(s).map(|()| s.to_string())),
+            state: value(&p(ActualKey::State), |s: &str| {
+                check_word(s).map(|()| s.to_string())
+            }),
             error: read_link(&p(ActualKey::Error))
                 .ok()
                 .flatten()
@@ -82,6 +84,16 @@ impl Actual {
             is_emergency: value(&p(ActualKey::IsEmergency), parse_switch),
             log_number: value(&p(ActualKey::LogNumber), parse_log_number_value),
         }
+    }
+
+    /// The kernel's error for a resource in `state Error`: waiting for it to
+    /// come up is pointless until the operator takes it down.
+    pub fn failure(&self) -> Option<String> {
+        (self.state.as_deref() == Some("Error")).then(|| {
+            self.error
+                .clone()
+                .unwrap_or_else(|| "no reason given, see dmesg".into())
+        })
     }
 
     /// A one-line description for timeout messages.

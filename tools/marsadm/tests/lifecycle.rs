@@ -113,11 +113,7 @@ fn full_lifecycle_with_fake_kernel() {
 fn waits_time_out_with_a_clear_message() {
     let fx = Fx::with_cluster();
     fx.resource("r0", false, false, 0);
-    fx.link("resource-r0/actual-node1/state", "Error");
-    fx.link(
-        "resource-r0/actual-node1/error",
-        "cannot open /dev/vdb: busy",
-    );
+    fx.link("resource-r0/actual-node1/state", "Down");
     let out = fx.run(&["--timeout", "0.3", "up", "r0"]);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
@@ -125,11 +121,7 @@ fn waits_time_out_with_a_clear_message() {
             .contains("timed out after 0.3 s waiting for r0 to be attached"),
         "{out:?}"
     );
-    assert!(out.stderr.contains("state Error, attached no"), "{out:?}");
-    assert!(
-        out.stderr.contains("error: cannot open /dev/vdb: busy"),
-        "{out:?}"
-    );
+    assert!(out.stderr.contains("state Down, attached no"), "{out:?}");
     assert!(out.stderr.contains("what to do:"), "{out:?}");
     // The wanted state stays written.
     assert_eq!(
@@ -151,8 +143,67 @@ fn waits_time_out_with_a_clear_message() {
     assert_eq!(code, 3);
     assert_eq!(fx.read("resource-r1/primary").as_deref(), Some("node1"));
 
+    // A kernel error ends the wait at once, with the kernel's reason.
+    fx.link("resource-r0/actual-node1/state", "Error");
+    fx.link(
+        "resource-r0/actual-node1/error",
+        "cannot open /dev/vdb: busy",
+    );
+    let started = std::time::Instant::now();
+    let out = fx.run(&["--timeout", "30", "up", "r0"]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains(
+            "the kernel reports an error instead of r0 to be attached: r0: cannot open /dev/vdb: busy"
+        ),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("marsadm down RES"), "{out:?}");
+
     // --timeout 0 does not wait.
     let out = fx.run(&["--timeout", "0", "down", "r0"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("Not waiting"), "{out:?}");
+}
+
+/// `down` right after the last opener closed: the stale `open-count`
+/// (the module refreshes it when it scans) is checked again after a fresh
+/// scan instead of refusing at once.
+#[test]
+fn down_rechecks_a_stale_open_count() {
+    let fx = Fx::with_cluster();
+    fx.resource("r0", true, false, 1);
+    fs::write(fx.proc_dir.join("scans"), "5\n").unwrap();
+    let (mars, proc_dir) = (fx.mars.clone(), fx.proc_dir.clone());
+    // The fake module: once triggered, reports the device closed, then
+    // detached, and counts two scans.
+    let kernel = std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while fs::read_to_string(proc_dir.join("trigger")).unwrap_or_default() != "1\n" {
+            assert!(std::time::Instant::now() < deadline, "never triggered");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let set = |rel: &str, v: &str| {
+            let p = mars.join("resource-r0/actual-node1").join(rel);
+            let _ = fs::remove_file(&p);
+            std::os::unix::fs::symlink(v, &p).unwrap();
+        };
+        set("open-count", "0");
+        fs::write(proc_dir.join("scans"), "7\n").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        set("is-attached", "0");
+        set("state", "Down");
+    });
+    let out = fx.run(&["--timeout", "10", "down", "r0"]);
+    kernel.join().unwrap();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("Resource r0 is down"), "{out:?}");
+    assert_eq!(
+        fx.read("resource-r0/todo-node1/attach").as_deref(),
+        Some("0")
+    );
 }

@@ -134,6 +134,9 @@ fn rotate(ctx: &Ctx, rs: &[Resource], wants: &[u32]) -> Result<()> {
             let mut pending = Vec::new();
             for (r, n) in rs.iter().zip(wants) {
                 let a = Actual::read(&r.dir.join(format!("actual-{host}")));
+                if let Some(why) = a.failure() {
+                    return Ok(Progress::Failed(format!("{}: {why}", r.name)));
+                }
                 if a.log_number.is_none_or(|cur| cur < *n) {
                     pending.push(format!("{}: wanted log {n}, {}", r.name, a.describe()));
                 }
@@ -145,7 +148,7 @@ fn rotate(ctx: &Ctx, rs: &[Resource], wants: &[u32]) -> Result<()> {
             })
         },
     )
-    .map_err(|e| e.hint("look at 'marsadm view all' and 'dmesg'; /mars may be full"))?;
+    .map_err(|e| e.or_hint("look at 'marsadm view all' and 'dmesg'; /mars may be full"))?;
     for (r, n) in rs.iter().zip(wants) {
         println!("Resource {}: now writing log {n}.", r.name);
     }

@@ -115,6 +115,8 @@ pub fn create_resource(
         let exists = node.exists();
         Ok(if a.is_primary == Some(true) && exists {
             Progress::Done
+        } else if let Some(why) = a.failure() {
+            Progress::Failed(why)
         } else {
             Progress::Pending(format!(
                 "{}; {} {}",
@@ -125,7 +127,7 @@ pub fn create_resource(
         })
     })
     .map_err(|e| {
-        e.hint(format!(
+        e.or_hint(format!(
             "the resource is created and the kernel keeps trying; look at 'marsadm view {res}' and 'dmesg'. To undo: 'marsadm delete-resource {res} --force'"
         ))
     })?;
@@ -193,7 +195,7 @@ pub fn delete_resource(ctx: &Ctx, res: &ResourceName, force: bool) -> Result<()>
                 })
             })
             .map_err(|e| {
-                e.hint(format!(
+                e.or_hint(format!(
                     "nothing was deleted; /dev/mars/{res} may still be open (check with 'fuser -m /dev/mars/{res}'), see 'marsadm view {res}'"
                 ))
             })?;

@@ -23,12 +23,14 @@ fn wait_role(ctx: &Ctx, res: &ResourceName, want: bool) -> Result<()> {
         let a = Actual::read(&dir);
         Ok(if a.is_primary == Some(want) {
             Progress::Done
+        } else if let Some(why) = a.failure().filter(|_| want) {
+            Progress::Failed(why)
         } else {
             Progress::Pending(a.describe())
         })
     })
     .map_err(|e| {
-        e.hint(format!(
+        e.or_hint(format!(
             "the wanted role is written and the kernel keeps working on it; look at 'marsadm view {res}' and 'dmesg'"
         ))
     })

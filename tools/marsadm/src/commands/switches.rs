@@ -1,6 +1,8 @@
 //! `up`, `down`, `attach`, `detach`: set the `todo-HOST/` switches and
 //! wait until `actual-HOST/is-attached` matches.
 
+use std::time::Duration;
+
 use mars_core::names::Switch;
 use mars_core::tree::format_switch;
 
@@ -53,9 +55,18 @@ impl Op {
     }
 }
 
-/// Refuses if /dev/mars/RES is open on this host.
+/// How long to wait for a fresh report before trusting the last one.
+const FRESH_REPORT: Duration = Duration::from_secs(5);
+
+/// Refuses if /dev/mars/RES is open on this host. The module refreshes
+/// `open-count` only when it scans, so a count above zero is checked again
+/// after a fresh scan (the last opener may have just closed it).
 pub fn refuse_if_open(ctx: &Ctx, r: &Resource, cmd: &str) -> Result<()> {
-    let n = r.actual_of(&ctx.host).open_count.unwrap_or(0);
+    let mut n = r.actual_of(&ctx.host).open_count.unwrap_or(0);
+    if n > 0 && ctx.kernel.is_loaded() && ctx.kernel.refresh(FRESH_REPORT)? {
+        let dir = r.dir.join(format!("actual-{}", ctx.host));
+        n = Actual::read(&dir).open_count.unwrap_or(0);
+    }
     if n > 0 {
         let res = r.name;
         return Err(Error::refused(format!(
@@ -117,6 +128,9 @@ pub fn run(ctx: &Ctx, target: Target, op: Op, force: bool) -> Result<()> {
         let mut pending = Vec::new();
         for r in &rs {
             let a = Actual::read(&r.dir.join(format!("actual-{host}")));
+            if let Some(why) = a.failure().filter(|_| want) {
+                return Ok(Progress::Failed(format!("{}: {why}", r.name)));
+            }
             if a.is_attached != Some(want) {
                 pending.push(format!("{}: {}", r.name, a.describe()));
             }
@@ -128,7 +142,7 @@ pub fn run(ctx: &Ctx, target: Target, op: Op, force: bool) -> Result<()> {
         })
     })
     .map_err(|e| {
-        e.hint("the wanted state is written and the kernel keeps working on it; look at 'marsadm view all' and 'dmesg'")
+        e.or_hint("the wanted state is written and the kernel keeps working on it; look at 'marsadm view all' and 'dmesg'")
     })?;
     for r in &rs {
         let data = r.data.get(&host).map(String::as_str).unwrap_or("?");
