@@ -10,6 +10,7 @@
 
 use core::ffi::{c_int, c_void};
 use core::fmt;
+use core::mem::ManuallyDrop;
 use core::ptr::NonNull;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Full, Relaxed};
@@ -94,7 +95,12 @@ mod raw {
             err: *mut c_int,
         ) -> *mut CFile;
         pub(super) fn mars_file_close(f: *mut CFile);
-        pub(super) fn mars_file_read(f: *mut CFile, buf: *mut c_void, len: usize, pos: u64) -> isize;
+        pub(super) fn mars_file_read(
+            f: *mut CFile,
+            buf: *mut c_void,
+            len: usize,
+            pos: u64,
+        ) -> isize;
         pub(super) fn mars_file_write(
             f: *mut CFile,
             buf: *const c_void,
@@ -104,14 +110,21 @@ mod raw {
         pub(super) fn mars_file_sync(f: *mut CFile) -> c_int;
         pub(super) fn mars_file_size(f: *mut CFile) -> u64;
         pub(super) fn mars_file_truncate(f: *mut CFile, len: u64) -> c_int;
-        pub(super) fn mars_bdev_open(path: *const u8, holder: *mut c_void, err: *mut c_int)
-            -> *mut CFile;
+        pub(super) fn mars_bdev_open(
+            path: *const u8,
+            holder: *mut c_void,
+            err: *mut c_int,
+        ) -> *mut CFile;
         pub(super) fn mars_bdev_close(f: *mut CFile);
         pub(super) fn mars_bdev_size(f: *mut CFile) -> u64;
         pub(super) fn mars_bdev_block_size(f: *mut CFile) -> u32;
         pub(super) fn mars_mkdir(path: *const u8) -> c_int;
-        pub(super) fn mars_symlink(path: *const u8, target: *const u8, sec: i64, nsec: u32)
-            -> c_int;
+        pub(super) fn mars_symlink(
+            path: *const u8,
+            target: *const u8,
+            sec: i64,
+            nsec: u32,
+        ) -> c_int;
         pub(super) fn mars_readlink(
             path: *const u8,
             buf: *mut u8,
@@ -261,6 +274,12 @@ unsafe extern "C" fn thread_trampoline<T: ThreadMain>(data: *mut c_void) -> c_in
 ///
 /// The thread runs with `PF_MEMALLOC_NOIO`: memory reclaim from our own I/O
 /// threads must never recurse into block I/O that could wait for us.
+///
+/// # Invariants
+///
+/// `task` is a task started by `mars_thread_start`, which took a reference
+/// to it; `Drop` stops the thread and drops that reference. `_main` is the
+/// thread's state, alive for as long as the thread may run.
 pub(crate) struct Thread {
     task: NonNull<CTask>,
     _main: Arc<dyn ThreadMainAny>,
@@ -369,6 +388,11 @@ pub(crate) use fpath;
 // -------------------------------------------------------------------- files
 
 /// An open file (`struct file *`), closed when dropped.
+///
+/// # Invariants
+///
+/// The pointer is a `struct file *` opened by the glue and not closed
+/// until `Drop` (or, inside a [`Bdev`], that type's `Drop`).
 pub(crate) struct File(NonNull<CFile>);
 
 // SAFETY: a `struct file` may be used and closed from any thread; the
@@ -384,7 +408,9 @@ impl File {
         let mut err: c_int = 0;
         // SAFETY: `path` is NUL-terminated, `err` a valid out-pointer.
         let f = unsafe { raw::mars_file_open(path.as_ptr(), flags, mode, &mut err) };
-        NonNull::new(f).map(File).ok_or_else(|| Error::from_errno(err))
+        NonNull::new(f)
+            .map(File)
+            .ok_or_else(|| Error::from_errno(err))
     }
 
     /// Opens an existing file read-write.
@@ -401,7 +427,9 @@ impl File {
     pub(crate) fn read_at(&self, buf: &mut [u8], pos: u64) -> Result<usize> {
         // SAFETY: `self.0` is an open file; `buf` is valid for writes of
         // its length for the duration of the call.
-        check(unsafe { raw::mars_file_read(self.0.as_ptr(), buf.as_mut_ptr().cast(), buf.len(), pos) })
+        check(unsafe {
+            raw::mars_file_read(self.0.as_ptr(), buf.as_mut_ptr().cast(), buf.len(), pos)
+        })
     }
 
     /// Fills `buf` from `pos`; `EIO` if the file ends first.
@@ -465,12 +493,15 @@ impl Drop for File {
 /// A block device opened read-write and claimed exclusively (no other
 /// exclusive opener, e.g. a mount, can use it meanwhile). Positional
 /// buffered I/O through the device's page cache; closed when dropped.
-pub(crate) struct Bdev(NonNull<CFile>);
-
-// SAFETY: as for `File`.
-unsafe impl Send for Bdev {}
-// SAFETY: as for `File`.
-unsafe impl Sync for Bdev {}
+///
+/// # Invariants
+///
+/// `file` holds a `struct file *` from `mars_bdev_open`, open until
+/// `Drop` releases it with `mars_bdev_close` (never with `File`'s own
+/// `Drop`, hence the `ManuallyDrop`).
+pub(crate) struct Bdev {
+    file: ManuallyDrop<File>,
+}
 
 impl Bdev {
     /// Opens and claims the block device at `path`; `holder` identifies
@@ -480,35 +511,38 @@ impl Bdev {
         // SAFETY: `path` is NUL-terminated; `holder` is only compared by
         // address by the block layer; `err` is a valid out-pointer.
         let f = unsafe { raw::mars_bdev_open(path.as_ptr(), holder.cast_mut(), &mut err) };
-        NonNull::new(f).map(Bdev).ok_or_else(|| Error::from_errno(err))
+        let file = NonNull::new(f)
+            .map(File)
+            .ok_or_else(|| Error::from_errno(err))?;
+        Ok(Bdev {
+            file: ManuallyDrop::new(file),
+        })
     }
 
     /// The device as a file, for positional I/O.
     pub(crate) fn file(&self) -> &File {
-        // SAFETY: `File` is a transparent-by-layout wrapper of the same
-        // `NonNull<CFile>`; the returned reference cannot outlive `self`,
-        // and `File`'s methods do not close the file (only its `Drop`
-        // does, which never runs for this borrowed view).
-        unsafe { &*(self as *const Bdev).cast::<File>() }
+        &self.file
     }
 
     /// Size in bytes.
     pub(crate) fn size(&self) -> u64 {
-        // SAFETY: `self.0` is an open block device file.
-        unsafe { raw::mars_bdev_size(self.0.as_ptr()) }
+        // SAFETY: by the type invariant, an open block device file.
+        unsafe { raw::mars_bdev_size(self.file.0.as_ptr()) }
     }
 
     /// Logical block size in bytes.
     pub(crate) fn block_size(&self) -> u32 {
-        // SAFETY: `self.0` is an open block device file.
-        unsafe { raw::mars_bdev_block_size(self.0.as_ptr()) }
+        // SAFETY: by the type invariant, an open block device file.
+        unsafe { raw::mars_bdev_block_size(self.file.0.as_ptr()) }
     }
 }
 
 impl Drop for Bdev {
     fn drop(&mut self) {
-        // SAFETY: `self.0` came from `mars_bdev_open` and is not used again.
-        unsafe { raw::mars_bdev_close(self.0.as_ptr()) }
+        // SAFETY: by the type invariant the file came from
+        // `mars_bdev_open`; it is not used again (`ManuallyDrop` keeps
+        // `File::drop` from closing it a second time).
+        unsafe { raw::mars_bdev_close(self.file.0.as_ptr()) }
     }
 }
 
@@ -536,7 +570,13 @@ pub(crate) fn readlink<'a>(path: &Path, buf: &'a mut [u8]) -> Result<(&'a str, u
     // SAFETY: `path` is NUL-terminated; `buf` is valid for writes of its
     // length; the out-pointers are valid.
     let n = check_int_len(unsafe {
-        raw::mars_readlink(path.as_ptr(), buf.as_mut_ptr(), buf.len(), &mut sec, &mut nsec)
+        raw::mars_readlink(
+            path.as_ptr(),
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut sec,
+            &mut nsec,
+        )
     })?;
     let text = core::str::from_utf8(buf.get(..n).ok_or(EINVAL)?).map_err(|_| EINVAL)?;
     Ok((text, u64::try_from(sec).unwrap_or(0), nsec))
@@ -575,6 +615,12 @@ pub(crate) fn statfs(path: &Path) -> Result<(u64, u64)> {
 /// A blk-mq disk shell (see `rust/glue_blk.c`): started requests are
 /// queued for the owner's worker thread, which takes them with
 /// [`Disk::take`]. Removed from the system and freed when dropped.
+///
+/// # Invariants
+///
+/// `blk` came from `mars_blk_create` and is released only by `Drop`
+/// (`mars_blk_del` if `added`, then `mars_blk_free`); the C object stays
+/// valid until then.
 pub(crate) struct Disk {
     blk: NonNull<CBlk>,
     added: Atomic<bool>,
@@ -592,7 +638,13 @@ impl Disk {
         let mut err: c_int = 0;
         // SAFETY: names are NUL-terminated; `err` is a valid out-pointer.
         let blk = unsafe {
-            raw::mars_blk_create(disk_name.as_ptr(), node.as_ptr(), size, block_size, &mut err)
+            raw::mars_blk_create(
+                disk_name.as_ptr(),
+                node.as_ptr(),
+                size,
+                block_size,
+                &mut err,
+            )
         };
         let blk = NonNull::new(blk).ok_or_else(|| Error::from_errno(err))?;
         Ok(Disk {
@@ -707,7 +759,14 @@ impl Rq {
             return Err(EINVAL);
         }
         // SAFETY: the request is live and the range lies within it.
-        unsafe { raw::mars_rq_copy_in(self.0.as_ptr(), offset, buf.as_ptr().cast(), buf.len() as u64) };
+        unsafe {
+            raw::mars_rq_copy_in(
+                self.0.as_ptr(),
+                offset,
+                buf.as_ptr().cast(),
+                buf.len() as u64,
+            )
+        };
         Ok(())
     }
 

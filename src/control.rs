@@ -54,7 +54,9 @@ impl Control {
     /// Free-space check of /mars: reports it and says whether it is low.
     #[inline(never)] // see `Control::scan`: keeps its frame small
     fn check_space(&self) -> bool {
-        let Ok(root) = fpath!("{}", tree::ROOT) else { return false };
+        let Ok(root) = fpath!("{}", tree::ROOT) else {
+            return false;
+        };
         let (total, avail) = match ffi::statfs(&root) {
             Ok(v) => v,
             Err(e) => {
@@ -77,9 +79,14 @@ impl Control {
                 self.note_error("cannot create /mars/actual-HOST", e);
             }
             if made.is_ok() {
-                let _ = fpath!("{}", avail).and_then(|v| tree::update(&fpath!("{}/rest-space", dir)?, v.as_str()));
-                let _ = fpath!("{}", total).and_then(|v| tree::update(&fpath!("{}/total-space", dir)?, v.as_str()));
-                let _ = tree::update(&fpath!("{}/is-emergency", dir).unwrap_or(dir), if low { "1" } else { "0" });
+                let _ = fpath!("{}", avail)
+                    .and_then(|v| tree::update(&fpath!("{}/rest-space", dir)?, v.as_str()));
+                let _ = fpath!("{}", total)
+                    .and_then(|v| tree::update(&fpath!("{}/total-space", dir)?, v.as_str()));
+                let _ = tree::update(
+                    &fpath!("{}/is-emergency", dir).unwrap_or(dir),
+                    if low { "1" } else { "0" },
+                );
             }
         }
         low
@@ -88,7 +95,9 @@ impl Control {
     /// Names of the resources in the tree.
     fn resource_names(&self) -> KVec<ResourceName> {
         let mut names = KVec::new();
-        let Ok(root) = fpath!("{}", tree::ROOT) else { return names };
+        let Ok(root) = fpath!("{}", tree::ROOT) else {
+            return names;
+        };
         let r = tree::for_each_name(&root, |name| {
             if let Some(res) = name.strip_prefix("resource-") {
                 if let Ok(res) = ResourceName::new(res) {
@@ -146,7 +155,11 @@ impl Control {
             match Wanted::read(&r.name, &self.host) {
                 Ok(w) => Some(w),
                 Err(e) => {
-                    pr_warn!("{}: cannot read the tree: {}\n", r.name.as_str(), e.to_errno());
+                    pr_warn!(
+                        "{}: cannot read the tree: {}\n",
+                        r.name.as_str(),
+                        e.to_errno()
+                    );
                     return;
                 }
             }
@@ -155,7 +168,11 @@ impl Control {
         };
         r.converge(wanted.as_ref(), space_low);
         if let Err(e) = r.report() {
-            pr_warn!("{}: cannot report state: {}\n", r.name.as_str(), e.to_errno());
+            pr_warn!(
+                "{}: cannot report state: {}\n",
+                r.name.as_str(),
+                e.to_errno()
+            );
         }
     }
 }

@@ -33,7 +33,10 @@ mod tests {
 
     #[test]
     fn version_digest_is_the_same_in_kernel_and_on_host() {
-        let log = LogName { number: 2, host: HostName::new("g1").unwrap() };
+        let log = LogName {
+            number: 2,
+            host: HostName::new("g1").unwrap(),
+        };
         let k = VersionValue::new(&KernelCrc32c, log, 123_456, Digest(0x0123_4567_89ab_cdef));
         let h = VersionValue::new(&SoftCrc32c, log, 123_456, Digest(0x0123_4567_89ab_cdef));
         assert_eq!(k, h);
@@ -47,7 +50,15 @@ mod tests {
         let a = c.tick(now);
         let b = c.tick(now);
         assert!(b > a);
-        assert!(c.merge(Stamp { sec: 1_000_000, nsec: 0 }, now).is_err());
+        assert!(c
+            .merge(
+                Stamp {
+                    sec: 1_000_000,
+                    nsec: 0
+                },
+                now
+            )
+            .is_err());
         assert!(c.merge(Stamp { sec: 1001, nsec: 0 }, now).is_ok());
         assert!(c.tick(now) > Stamp { sec: 1001, nsec: 0 });
     }
@@ -55,7 +66,10 @@ mod tests {
     #[test]
     fn wire_frame_round_trip_and_rejects_corruption() {
         let mut buf = [0u8; 256];
-        let msg = Message::Error { code: 5, message: "no such resource" };
+        let msg = Message::Error {
+            code: 5,
+            message: "no such resource",
+        };
         let stamp = Stamp { sec: 7, nsec: 8 };
         let n = encode_frame(&KernelCrc32c, PROTOCOL_MAX, stamp, &msg, &mut buf).unwrap();
         let (frame, used) = decode_frame(&KernelCrc32c, &buf[..n]).unwrap();

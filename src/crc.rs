@@ -19,9 +19,9 @@ impl Crc32c for KernelCrc32c {
 #[kunit_tests(mars_crc32c)]
 mod tests {
     use super::KernelCrc32c;
-    use kernel::prelude::*;
     use crate::ffi;
     use crate::mars_core::crc32c::{checksum, Crc32c, SoftCrc32c, TEST_VECTORS};
+    use kernel::prelude::*;
 
     #[test]
     fn kernel_crc32c_matches_published_vectors() {

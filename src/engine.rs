@@ -63,7 +63,10 @@ impl Rec {
 /// Encodes a write record for `header` into a new buffer; `fill` copies
 /// the data (`header.len` bytes) straight into its place after the
 /// header, and the checksum covers it without a second copy.
-pub(crate) fn encode_write(header: &Header, fill: impl FnOnce(&mut [u8]) -> Result) -> Result<KVVec<u8>> {
+pub(crate) fn encode_write(
+    header: &Header,
+    fill: impl FnOnce(&mut [u8]) -> Result,
+) -> Result<KVVec<u8>> {
     let len = usize::try_from(header.len).map_err(|_| EINVAL)?;
     let total = encoded_len(len).ok_or(EINVAL)?;
     let mut buf = KVVec::<u8>::from_elem(0u8, total, GFP_KERNEL)?;
@@ -257,7 +260,14 @@ impl IoWorker {
 
     /// Encodes the write `rq` as a record and appends it to the log.
     fn log_write(&self, log: &mut LogWriter, rq: &Rq, info: &RqInfo) -> Result<Arc<Rec>> {
-        let header = Header::write(log.next_seq, tree::lamport_stamp(), info.pos, info.len, log.durable).with_log_id(log.id);
+        let header = Header::write(
+            log.next_seq,
+            tree::lamport_stamp(),
+            info.pos,
+            info.len,
+            log.durable,
+        )
+        .with_log_id(log.id);
         let buf = encode_write(&header, |payload| rq.copy_out(payload))?;
         log.append(&buf)?;
         Ok(Arc::new(
@@ -317,13 +327,23 @@ impl IoWorker {
         let e = &self.engine;
         let end = info.pos.checked_add(info.len).ok_or(EINVAL)?;
         let mut pieces: KVec<Piece<Arc<Rec>>> = KVec::new();
-        e.overlay.lock().lookup(info.pos, end, |p| Ok(pieces.push(p, GFP_KERNEL)?))?;
+        e.overlay
+            .lock()
+            .lookup(info.pos, end, |p| Ok(pieces.push(p, GFP_KERNEL)?))?;
         for p in pieces.iter() {
             match p {
-                Piece::Data { start, end, chunk, offset } => {
+                Piece::Data {
+                    start,
+                    end,
+                    chunk,
+                    offset,
+                } => {
                     let from = usize::try_from(*offset).map_err(|_| EINVAL)?;
                     let n = usize::try_from(end - start).map_err(|_| EINVAL)?;
-                    let data = chunk.payload().get(from..from.saturating_add(n)).ok_or(EIO)?;
+                    let data = chunk
+                        .payload()
+                        .get(from..from.saturating_add(n))
+                        .ok_or(EIO)?;
                     rq.copy_in(start - info.pos, data)?;
                 }
                 Piece::Gap { start, end } => {
@@ -343,7 +363,11 @@ impl IoWorker {
     /// can succeed over lost pages either).
     fn sync_log(&self, log: &mut LogWriter, data_only: bool) -> Result {
         let e = &self.engine;
-        let r = if data_only { log.sync_data() } else { log.sync() };
+        let r = if data_only {
+            log.sync_data()
+        } else {
+            log.sync()
+        };
         match r {
             Ok(()) => {
                 e.set_durable(log.name.number, log.durable);
@@ -402,7 +426,10 @@ impl IoWorker {
             e.fail("numbering the next log", EOVERFLOW);
             return;
         };
-        let next_name = LogName { number: next, host: e.host };
+        let next_name = LogName {
+            number: next,
+            host: e.host,
+        };
         *slot = LogWriter::create(&e.res, e.host, next).ok();
         e.log_number.store(next, Relaxed);
         e.set_durable(next, 0);
@@ -423,11 +450,19 @@ impl IoWorker {
             return Err(err);
         }
         if slot.is_none() {
-            *slot = Some(LogWriter::create(&e.res, e.host, e.log_number.load(Relaxed))?);
+            *slot = Some(LogWriter::create(
+                &e.res,
+                e.host,
+                e.log_number.load(Relaxed),
+            )?);
         }
         e.emergency.store(false, Relaxed);
         if let Some(log) = slot.as_ref() {
-            pr_info!("{}: /mars has space again: logging resumes in {}\n", e.res.as_str(), log.name);
+            pr_info!(
+                "{}: /mars has space again: logging resumes in {}\n",
+                e.res.as_str(),
+                log.name
+            );
         }
         Ok(())
     }
@@ -458,7 +493,11 @@ impl IoWorker {
             let failed = e.failed.load(Relaxed);
             match info.op {
                 ffi::RQ_READ => {
-                    let r = if failed { Err(EIO) } else { self.read(&rq, &info, scratch) };
+                    let r = if failed {
+                        Err(EIO)
+                    } else {
+                        self.read(&rq, &info, scratch)
+                    };
                     rq.end(r);
                 }
                 ffi::RQ_WRITE | ffi::RQ_FLUSH if failed => rq.end(Err(EIO)),
@@ -507,7 +546,10 @@ impl IoWorker {
             let r = if e.failed.load(Relaxed) {
                 Err(EIO)
             } else if e.emergency.load(Relaxed) {
-                e.bdev.file().sync().inspect_err(|err| e.fail("syncing the data device", *err))
+                e.bdev
+                    .file()
+                    .sync()
+                    .inspect_err(|err| e.fail("syncing the data device", *err))
             } else {
                 match slot.as_mut() {
                     Some(log) => self.sync_log(log, true),
@@ -539,7 +581,11 @@ impl IoWorker {
                 Err(err) => {
                     // Said once per episode, not every 100 ms.
                     if !*leave_failed {
-                        pr_err!("{}: cannot leave emergency mode yet: {}\n", e.res.as_str(), err.to_errno());
+                        pr_err!(
+                            "{}: cannot leave emergency mode yet: {}\n",
+                            e.res.as_str(),
+                            err.to_errno()
+                        );
                     }
                     *leave_failed = true;
                 }
@@ -555,7 +601,10 @@ impl IoWorker {
                 Err(err) => e.fail("rotating the log", err),
             }
         }
-        if let Some(log) = slot.as_mut().filter(|l| l.has_unsynced() && !e.emergency.load(Relaxed)) {
+        if let Some(log) = slot
+            .as_mut()
+            .filter(|l| l.has_unsynced() && !e.emergency.load(Relaxed))
+        {
             // Like a disk cache written out when idle: records not flushed
             // by the user become durable (so writeback can record them),
             // and a pending flush marker proves the last group of records.
@@ -596,7 +645,10 @@ impl ThreadMain for IoWorker {
             // once a second, so `replay-HOST` keeps moving and logs can be
             // deleted.
             if last_log_sync.elapsed().as_millis() >= SYNC_MS {
-                if let Some(log) = slot.as_mut().filter(|l| l.has_unsynced_data() && !e.failed.load(Relaxed)) {
+                if let Some(log) = slot
+                    .as_mut()
+                    .filter(|l| l.has_unsynced_data() && !e.failed.load(Relaxed))
+                {
                     let _ = self.sync_log(log, true);
                 }
                 last_log_sync = Instant::<Monotonic>::now();
@@ -638,7 +690,9 @@ impl Writeback {
             ranges.clear();
             e.overlay
                 .lock()
-                .owned(rec.dev_off, rec.len, rec, |s, end, off| Ok(ranges.push((s, end, off), GFP_KERNEL)?))?;
+                .owned(rec.dev_off, rec.len, rec, |s, end, off| {
+                    Ok(ranges.push((s, end, off), GFP_KERNEL)?)
+                })?;
             for (s, end, off) in ranges.iter() {
                 let from = usize::try_from(*off).map_err(|_| EINVAL)?;
                 let n = usize::try_from(end - s).map_err(|_| EINVAL)?;
@@ -679,7 +733,12 @@ impl Writeback {
     fn report(&self, log: LogName, pos: u64) {
         let e = &self.engine;
         if let Err(err) = tree::write_replay(&e.res, &e.host, (log, pos), false) {
-            pr_warn!("{}: cannot update replay-{}: {}\n", e.res.as_str(), e.host.as_str(), err.to_errno());
+            pr_warn!(
+                "{}: cannot update replay-{}: {}\n",
+                e.res.as_str(),
+                e.host.as_str(),
+                err.to_errno()
+            );
         }
     }
 }
@@ -771,7 +830,10 @@ mod tests {
     /// with the same position, length, sequence number and data.
     #[test]
     fn write_request_maps_to_one_record() {
-        let stamp = Stamp { sec: 1_700_000_000, nsec: 5 };
+        let stamp = Stamp {
+            sec: 1_700_000_000,
+            nsec: 5,
+        };
         let mut log = KVec::new();
         for (seq, pos, len) in [(1u64, 0u64, 512u64), (2, 4096, 4096), (3, 1 << 20, 12288)] {
             let header = Header::write(seq, stamp, pos, len, 0);
@@ -790,10 +852,19 @@ mod tests {
             n += 1;
             assert_eq!(rec.header.seq, n);
             assert_eq!(rec.payload.len() as u64, rec.header.len);
-            assert!(rec.payload.iter().enumerate().all(|(i, b)| *b == (i as u64 ^ n) as u8));
+            assert!(rec
+                .payload
+                .iter()
+                .enumerate()
+                .all(|(i, b)| *b == (i as u64 ^ n) as u8));
         }
         assert_eq!(n, 3);
-        assert_eq!(scanner.verdict(), Some(Verdict::CleanEnd { offset: log.len() as u64 }));
+        assert_eq!(
+            scanner.verdict(),
+            Some(Verdict::CleanEnd {
+                offset: log.len() as u64
+            })
+        );
     }
 
     /// A failing copy (e.g. a request whose length does not match) makes

@@ -52,7 +52,11 @@ impl LogWriter {
         let file = File::open_rw_create(&path)?;
         if file.size() != 0 {
             // Never append to a log that recovery did not account for.
-            pr_err!("{}: refusing to reuse non-empty log {}\n", res.as_str(), path);
+            pr_err!(
+                "{}: refusing to reuse non-empty log {}\n",
+                res.as_str(),
+                path
+            );
             return Err(EEXIST);
         }
         Ok(LogWriter {
@@ -140,7 +144,8 @@ impl LogWriter {
     }
 
     fn append_marker(&mut self) -> Result {
-        let header = Header::flush(self.next_seq, tree::lamport_stamp(), self.durable).with_log_id(self.id);
+        let header =
+            Header::flush(self.next_seq, tree::lamport_stamp(), self.durable).with_log_id(self.id);
         let mut buf = [0u8; MIN_RECORD_LEN];
         encode_record(&KernelCrc32c, &header, &[], &mut buf).map_err(|_| EINVAL)?;
         self.append_raw(&buf)
@@ -162,16 +167,24 @@ pub(crate) fn write_version(res: &ResourceName, name: &LogName, endpos: u64) -> 
                 number: p,
                 host: name.host,
             };
-            let link = tree::resource_entry(res, format_args!("version-{:09}-{}", p, prev_name.host.as_str()))?;
+            let link = tree::resource_entry(
+                res,
+                format_args!("version-{:09}-{}", p, prev_name.host.as_str()),
+            )?;
             match tree::read(&link)? {
-                Some(v) => VersionValue::parse(v.as_str()).map(|v| v.digest).unwrap_or(Digest::ZERO),
+                Some(v) => VersionValue::parse(v.as_str())
+                    .map(|v| v.digest)
+                    .unwrap_or(Digest::ZERO),
                 None => Digest::ZERO,
             }
         }
         None => Digest::ZERO,
     };
     let value = VersionValue::new(&KernelCrc32c, *name, endpos, prev);
-    let link = tree::resource_entry(res, format_args!("version-{:09}-{}", name.number, name.host.as_str()))?;
+    let link = tree::resource_entry(
+        res,
+        format_args!("version-{:09}-{}", name.number, name.host.as_str()),
+    )?;
     let text = super::ffi::fpath!("{}", value)?;
     tree::write_durable(&link, text.as_str())
 }

@@ -20,11 +20,11 @@ pub mod mars_core {
     pub mod bytes;
     pub mod crc32c;
     pub mod lamport;
-    pub mod names;
-    pub mod tree;
     pub mod log;
-    pub mod wire;
+    pub mod names;
     pub mod retention;
+    pub mod tree;
+    pub mod wire;
 }
 
 mod control;

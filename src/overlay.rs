@@ -104,7 +104,8 @@ impl<T: Chunk> Overlay<T> {
         }
         // At most three new nodes: a tail of the predecessor, a tail of the
         // last covered extent, and the new extent. Reserve them first.
-        let mut spare: KVec<RBTreeNodeReservation<u64, Extent<T>>> = KVec::with_capacity(3, GFP_KERNEL)?;
+        let mut spare: KVec<RBTreeNodeReservation<u64, Extent<T>>> =
+            KVec::with_capacity(3, GFP_KERNEL)?;
         for _ in 0..3 {
             spare.push(RBTreeNodeReservation::new(GFP_KERNEL)?, GFP_KERNEL)?;
         }
@@ -166,7 +167,12 @@ impl<T: Chunk> Overlay<T> {
     }
 
     /// Splits `[start, end)` into pieces, in order, and hands each to `f`.
-    pub(crate) fn lookup(&self, start: u64, end: u64, mut f: impl FnMut(Piece<T>) -> Result) -> Result {
+    pub(crate) fn lookup(
+        &self,
+        start: u64,
+        end: u64,
+        mut f: impl FnMut(Piece<T>) -> Result,
+    ) -> Result {
         let mut at = start;
         if let Some((k, e)) = self.overlapping_predecessor(start) {
             let stop = e.end.min(end);
@@ -205,10 +211,21 @@ impl<T: Chunk> Overlay<T> {
 
     /// Calls `f(start, end, offset)` for each part of `[start, start +
     /// len)` that `chunk` still serves (the rest was overwritten since).
-    pub(crate) fn owned(&self, start: u64, len: u64, chunk: &T, mut f: impl FnMut(u64, u64, u64) -> Result) -> Result {
+    pub(crate) fn owned(
+        &self,
+        start: u64,
+        len: u64,
+        chunk: &T,
+        mut f: impl FnMut(u64, u64, u64) -> Result,
+    ) -> Result {
         let end = start.checked_add(len).ok_or(EINVAL)?;
         self.lookup(start, end, |p| match p {
-            Piece::Data { start, end, chunk: c, offset } if c.same(chunk) => f(start, end, offset),
+            Piece::Data {
+                start,
+                end,
+                chunk: c,
+                offset,
+            } if c.same(chunk) => f(start, end, offset),
             _ => Ok(()),
         })
     }
@@ -217,7 +234,9 @@ impl<T: Chunk> Overlay<T> {
     /// serves: it has been written back.
     pub(crate) fn remove(&mut self, start: u64, len: u64, chunk: &T) -> Result {
         let mut keys: KVec<u64> = KVec::new();
-        self.owned(start, len, chunk, |s, _, _| keys.push(s, GFP_KERNEL).map_err(Into::into))?;
+        self.owned(start, len, chunk, |s, _, _| {
+            keys.push(s, GFP_KERNEL).map_err(Into::into)
+        })?;
         for k in keys.iter() {
             // A record's extents start where they start in the map: a
             // newer write only ever trims them, and a trimmed head keeps
@@ -247,7 +266,12 @@ mod tests {
         let mut v = KVec::new();
         o.lookup(start, end, |p| {
             let item = match p {
-                Piece::Data { start, end, chunk, offset } => (start, end, Some((chunk.0, offset))),
+                Piece::Data {
+                    start,
+                    end,
+                    chunk,
+                    offset,
+                } => (start, end, Some((chunk.0, offset))),
                 Piece::Gap { start, end } => (start, end, None),
             };
             v.push(item, GFP_KERNEL)?;
@@ -299,7 +323,10 @@ mod tests {
     fn lookup_inside_an_extent() {
         let mut o = Overlay::new();
         o.insert(0, 8192, &Id(1)).unwrap();
-        assert_eq!(&pieces(&o, 4096, 6144)[..], &[(4096, 6144, Some((1, 4096)))]);
+        assert_eq!(
+            &pieces(&o, 4096, 6144)[..],
+            &[(4096, 6144, Some((1, 4096)))]
+        );
     }
 
     #[test]
@@ -308,11 +335,16 @@ mod tests {
         o.insert(0, 4096, &Id(1)).unwrap();
         o.insert(0, 1024, &Id(2)).unwrap();
         let mut owned = KVec::new();
-        o.owned(0, 4096, &Id(1), |s, e, off| owned.push((s, e, off), GFP_KERNEL).map_err(Into::into))
-            .unwrap();
+        o.owned(0, 4096, &Id(1), |s, e, off| {
+            owned.push((s, e, off), GFP_KERNEL).map_err(Into::into)
+        })
+        .unwrap();
         assert_eq!(&owned[..], &[(1024, 4096, 1024)]);
         o.remove(0, 4096, &Id(1)).unwrap();
-        assert_eq!(&pieces(&o, 0, 4096)[..], &[(0, 1024, Some((2, 0))), (1024, 4096, None)]);
+        assert_eq!(
+            &pieces(&o, 0, 4096)[..],
+            &[(0, 1024, Some((2, 0))), (1024, 4096, None)]
+        );
         o.remove(0, 1024, &Id(2)).unwrap();
         assert!(o.is_empty());
     }

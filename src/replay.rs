@@ -163,7 +163,10 @@ pub(crate) fn replay(
     };
     let last_number = logs.last().copied();
     for &number in logs.iter() {
-        let name = LogName { number, host: *host };
+        let name = LogName {
+            number,
+            host: *host,
+        };
         let start = match from {
             Some(r) if r.log.host == *host && number < r.log.number => continue,
             Some(r) if r.log.host == *host && number == r.log.number => r.pos,
@@ -172,11 +175,26 @@ pub(crate) fn replay(
         let file = File::open_rw(&log_path(res, &name)?)?;
         let size = file.size();
         if start > size {
-            return Err(ReplayError::BadPosition { log: name, pos: start, size });
+            return Err(ReplayError::BadPosition {
+                log: name,
+                pos: start,
+                size,
+            });
         }
         let is_last = Some(number) == last_number;
         let closed_at = closed_end(res, &name)?;
-        let end = replay_one(&file, name, start, size, is_last, closed_at, bdev, dev_size, &mut window, &mut out)?;
+        let end = replay_one(
+            &file,
+            name,
+            start,
+            size,
+            is_last,
+            closed_at,
+            bdev,
+            dev_size,
+            &mut window,
+            &mut out,
+        )?;
         out.last = Some((name, end));
     }
     bdev.file().sync()?;
@@ -186,7 +204,10 @@ pub(crate) fn replay(
 /// Where log `name` ended when it was closed (its `version-` link), if it
 /// was: everything before that offset had been synced.
 fn closed_end(res: &ResourceName, name: &LogName) -> Result<Option<u64>> {
-    let link = tree::resource_entry(res, format_args!("version-{:09}-{}", name.number, name.host.as_str()))?;
+    let link = tree::resource_entry(
+        res,
+        format_args!("version-{:09}-{}", name.number, name.host.as_str()),
+    )?;
     Ok(tree::read(&link)?
         .and_then(|v| VersionValue::parse(v.as_str()).ok())
         .filter(|v| v.log == *name)
@@ -218,14 +239,18 @@ fn replay_one(
         let filled = fill(file, window, pos)?;
         let at_eof = pos.saturating_add(filled as u64) >= size;
         let win = window.get(..filled).unwrap_or(&[]);
-        let mut scanner = Scanner::new(win, pos, expected, at_eof, &KernelCrc32c).with_log_id(log_id);
+        let mut scanner =
+            Scanner::new(win, pos, expected, at_eof, &KernelCrc32c).with_log_id(log_id);
         for rec in scanner.by_ref() {
             if rec.header.kind != Kind::Write {
                 continue;
             }
             let end = rec.header.offset.checked_add(rec.header.len);
             if end.is_none_or(|e| e > dev_size) {
-                return Err(ReplayError::BeyondDevice { log: name, offset: rec.offset });
+                return Err(ReplayError::BeyondDevice {
+                    log: name,
+                    offset: rec.offset,
+                });
             }
             bdev.file().write_all_at(rec.payload, rec.header.offset)?;
             out.records = out.records.saturating_add(1);
@@ -236,7 +261,11 @@ fn replay_one(
             // Logs before the last were synced before the next began; a
             // closed log was synced up to its recorded end.
             if !is_last || closed_at.is_some_and(|end| offset < end) {
-                return Err(ReplayError::Corrupt { log: name, offset, kind });
+                return Err(ReplayError::Corrupt {
+                    log: name,
+                    offset,
+                    kind,
+                });
             }
             file.truncate(offset)?;
             file.sync()?;
@@ -256,9 +285,17 @@ fn replay_one(
                 return Ok(end);
             }
             Some(Verdict::Corruption { offset, kind }) => {
-                return Err(ReplayError::Corrupt { log: name, offset, kind })
+                return Err(ReplayError::Corrupt {
+                    log: name,
+                    offset,
+                    kind,
+                })
             }
-            Some(Verdict::Unverified { offset, kind, search_from }) => {
+            Some(Verdict::Unverified {
+                offset,
+                kind,
+                search_from,
+            }) => {
                 // Search the rest of the log for a record proving the bad
                 // one had been durable.
                 let mut base = search_from;
@@ -267,7 +304,11 @@ fn replay_one(
                     let win = window.get(..filled).unwrap_or(&[]);
                     match find_proof(&KernelCrc32c, win, base, offset, expected, log_id) {
                         Proof::Found { .. } => {
-                            return Err(ReplayError::Corrupt { log: name, offset, kind })
+                            return Err(ReplayError::Corrupt {
+                                log: name,
+                                offset,
+                                kind,
+                            })
                         }
                         Proof::NotFound { next } => {
                             if base.saturating_add(filled as u64) >= size || next <= base {

@@ -15,8 +15,8 @@ use super::replay;
 use super::tree;
 use core::fmt::Write;
 use kernel::prelude::*;
-use kernel::sync::atomic::Relaxed;
 use kernel::sync::atomic::Atomic;
+use kernel::sync::atomic::Relaxed;
 use kernel::sync::Arc;
 
 /// Memory that not-yet-written-back records of one resource may hold.
@@ -179,12 +179,16 @@ impl Resource {
     /// Opens the data device and replays the logs onto it.
     fn attach(&mut self, wanted: &Wanted) -> core::result::Result<(), Message> {
         let Some(data) = wanted.data.as_ref() else {
-            return Err(Message::new(format_args!("no data-{} link", self.host.as_str())));
+            return Err(Message::new(format_args!(
+                "no data-{} link",
+                self.host.as_str()
+            )));
         };
         let Some(size) = wanted.size else {
             return Err(Message::new(format_args!("no valid size link")));
         };
-        let p = fpath!("{}", data.as_str()).map_err(|_| Message::new(format_args!("bad data path")))?;
+        let p =
+            fpath!("{}", data.as_str()).map_err(|_| Message::new(format_args!("bad data path")))?;
         let holder: *const u8 = &*self.holder;
         let bdev = Bdev::open(&p, holder.cast()).map_err(|e| {
             Message::new(format_args!(
@@ -203,13 +207,15 @@ impl Resource {
         }
         let from = self.replay_position()?;
         // Replay can take long: say why the resource is not up yet.
-        if let Err(e) = tree::actual_dir(&self.name, &self.host)
-            .and_then(|dir| {
-                tree::ensure_dir(&dir)?;
-                tree::update(&fpath!("{}/state", dir)?, "Recovering")
-            })
-        {
-            pr_warn!("{}: cannot report state: {}\n", self.name.as_str(), e.to_errno());
+        if let Err(e) = tree::actual_dir(&self.name, &self.host).and_then(|dir| {
+            tree::ensure_dir(&dir)?;
+            tree::update(&fpath!("{}/state", dir)?, "Recovering")
+        }) {
+            pr_warn!(
+                "{}: cannot report state: {}\n",
+                self.name.as_str(),
+                e.to_errno()
+            );
         }
         match replay::replay(&self.name, &self.host, from, &bdev, size) {
             Ok(done) => {
@@ -222,28 +228,44 @@ impl Resource {
                     );
                 }
                 if done.records > 0 {
-                    pr_info!("{}: recovery replayed {} records\n", self.name.as_str(), done.records);
+                    pr_info!(
+                        "{}: recovery replayed {} records\n",
+                        self.name.as_str(),
+                        done.records
+                    );
                 }
                 if let Some((log, end)) = done.last {
                     // Not made durable: if a crash loses it, the older
                     // position only replays the same records again.
                     if tree::write_replay(&self.name, &self.host, (log, end), false).is_err() {
-                        return Err(Message::new(format_args!("cannot write replay-{}", self.host.as_str())));
+                        return Err(Message::new(format_args!(
+                            "cannot write replay-{}",
+                            self.host.as_str()
+                        )));
                     }
                 }
             }
             Err(e) => {
-                return Err(Message::new(format_args!("recovery failed: {}; the resource stays down", e)));
+                return Err(Message::new(format_args!(
+                    "recovery failed: {}; the resource stays down",
+                    e
+                )));
             }
         }
         let block_size = bdev.block_size();
         self.attached = Some(Attached {
-            bdev: Arc::new(bdev, GFP_KERNEL).map_err(|_| Message::new(format_args!("out of memory")))?,
+            bdev: Arc::new(bdev, GFP_KERNEL)
+                .map_err(|_| Message::new(format_args!("out of memory")))?,
             size,
             block_size,
             primary: None,
         });
-        pr_info!("{}: attached {} ({} bytes)\n", self.name.as_str(), data.as_str(), size);
+        pr_info!(
+            "{}: attached {} ({} bytes)\n",
+            self.name.as_str(),
+            data.as_str(),
+            size
+        );
         Ok(())
     }
 
@@ -255,7 +277,9 @@ impl Resource {
         let h = self.host.as_str();
         let value = tree::replay_link(&self.name, &self.host)
             .and_then(|l| tree::read(&l))
-            .map_err(|e| Message::new(format_args!("cannot read replay-{}: {}", h, errno_words(e))))?;
+            .map_err(|e| {
+                Message::new(format_args!("cannot read replay-{}: {}", h, errno_words(e)))
+            })?;
         match value {
             Some(v) => ReplayValue::parse(v.as_str()).map(Some).map_err(|_| {
                 Message::new(format_args!(
@@ -265,8 +289,9 @@ impl Resource {
                 ))
             }),
             None => {
-                let logs = replay::list_logs(&self.name, &self.host)
-                    .map_err(|e| Message::new(format_args!("cannot list the logs: {}", errno_words(e))))?;
+                let logs = replay::list_logs(&self.name, &self.host).map_err(|e| {
+                    Message::new(format_args!("cannot list the logs: {}", errno_words(e)))
+                })?;
                 match logs.first() {
                     None => Ok(None),
                     Some(first) => Err(Message::new(format_args!(
@@ -288,7 +313,12 @@ impl Resource {
             return Err(EINVAL);
         };
         let logs = replay::list_logs(&name, &host)?;
-        let number = logs.last().copied().unwrap_or(0).checked_add(1).ok_or(EOVERFLOW)?;
+        let number = logs
+            .last()
+            .copied()
+            .unwrap_or(0)
+            .checked_add(1)
+            .ok_or(EOVERFLOW)?;
         let log = LogWriter::create(&name, host, number)?;
         // A new resource's first log: say durably where replay starts
         // before anything is written to it.
@@ -298,14 +328,26 @@ impl Resource {
         let engine = Engine::new(name, host, att.bdev.clone(), att.size, MEM_LIMIT, number)?;
         engine.rotate_to.store(wanted.rotate_to, Relaxed);
         let seq = DISK_SEQ.fetch_add(1, Relaxed);
-        let node_name = wanted.device.as_ref().map(|d| d.as_str()).unwrap_or(name.as_str());
+        let node_name = wanted
+            .device
+            .as_ref()
+            .map(|d| d.as_str())
+            .unwrap_or(name.as_str());
         let disk = Arc::new(
-            Disk::new(&fpath!("mars{}", seq)?, &fpath!("mars/{}", node_name)?, att.size, att.block_size)?,
+            Disk::new(
+                &fpath!("mars{}", seq)?,
+                &fpath!("mars/{}", node_name)?,
+                att.size,
+                att.block_size,
+            )?,
             GFP_KERNEL,
         )?;
         let io_main = IoWorker::new(engine.clone(), disk.clone(), log)?;
         let io = Thread::spawn(io_main.clone(), &fpath!("mars_io/{}", name.as_str())?)?;
-        let wb = Thread::spawn(Writeback::new(engine.clone())?, &fpath!("mars_wb/{}", name.as_str())?)?;
+        let wb = Thread::spawn(
+            Writeback::new(engine.clone())?,
+            &fpath!("mars_wb/{}", name.as_str())?,
+        )?;
         let mut primary = Primary {
             engine,
             disk,
@@ -317,7 +359,12 @@ impl Resource {
             stop_primary_threads(&mut primary, &name);
             return Err(e);
         }
-        pr_info!("{}: primary: /dev/mars/{} is up, logging to log {}\n", name.as_str(), node_name, number);
+        pr_info!(
+            "{}: primary: /dev/mars/{} is up, logging to log {}\n",
+            name.as_str(),
+            node_name,
+            number
+        );
         att.primary = Some(primary);
         Ok(())
     }
@@ -380,7 +427,10 @@ impl Resource {
                 }
                 if !self.is_primary() {
                     if let Err(e) = self.start_primary(w) {
-                        let msg = Message::new(format_args!("cannot start the device: {}", errno_words(e)));
+                        let msg = Message::new(format_args!(
+                            "cannot start the device: {}",
+                            errno_words(e)
+                        ));
                         self.fail(msg);
                         return;
                     }
@@ -453,7 +503,11 @@ impl Resource {
             Err(e) if e == ENOENT => return Ok(()),
             r => r?,
         }
-        let engine = self.attached.as_ref().and_then(|a| a.primary.as_ref()).map(|p| &p.engine);
+        let engine = self
+            .attached
+            .as_ref()
+            .and_then(|a| a.primary.as_ref())
+            .map(|p| &p.engine);
         let opens = self
             .attached
             .as_ref()
@@ -471,21 +525,34 @@ impl Resource {
         } else {
             "Down"
         };
-        let set = |name: &str, value: &str| -> Result { tree::update(&fpath!("{}/{}", dir, name)?, value) };
-        set("is-attached", if self.attached.is_some() { "1" } else { "0" })?;
+        let set = |name: &str, value: &str| -> Result {
+            tree::update(&fpath!("{}/{}", dir, name)?, value)
+        };
+        set(
+            "is-attached",
+            if self.attached.is_some() { "1" } else { "0" },
+        )?;
         set("is-primary", if self.is_primary() { "1" } else { "0" })?;
         set("is-emergency", if emergency { "1" } else { "0" })?;
         set("open-count", fpath!("{}", opens)?.as_str())?;
         set("state", state)?;
         let err = match (&self.error, failed) {
             (Some(m), _) => fpath!("{}", m.as_str())?,
-            (None, true) => fpath!("I/O error on the data path, see dmesg; take the resource down and up")?,
+            (None, true) => {
+                fpath!("I/O error on the data path, see dmesg; take the resource down and up")?
+            }
             (None, false) => fpath!("(none)")?,
         };
         set("error", err.as_str())?;
         if let Some(e) = engine {
-            set("log-number", fpath!("{}", e.log_number.load(Relaxed))?.as_str())?;
-            set("writeback-pending", fpath!("{}", e.pending_bytes())?.as_str())?;
+            set(
+                "log-number",
+                fpath!("{}", e.log_number.load(Relaxed))?.as_str(),
+            )?;
+            set(
+                "writeback-pending",
+                fpath!("{}", e.pending_bytes())?.as_str(),
+            )?;
         }
         Ok(())
     }
@@ -511,7 +578,11 @@ fn stop_primary_threads(p: &mut Primary, name: &ResourceName) {
     p.io = None;
     if let Some(log) = p.io_main.take_log() {
         if let Err(e) = log.close(name) {
-            pr_err!("{}: closing the log failed: {}\n", name.as_str(), e.to_errno());
+            pr_err!(
+                "{}: closing the log failed: {}\n",
+                name.as_str(),
+                e.to_errno()
+            );
         }
     }
     p.wb = None;

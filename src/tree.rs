@@ -76,7 +76,12 @@ pub(crate) fn replay_link(res: &ResourceName, host: &HostName) -> Result<Path> {
 
 /// Sets `replay-HOST` of `res` to the start of `pos.0` at offset `pos.1`
 /// (durably if `durable`, see [`write_durable`]).
-pub(crate) fn write_replay(res: &ResourceName, host: &HostName, pos: (LogName, u64), durable: bool) -> Result {
+pub(crate) fn write_replay(
+    res: &ResourceName,
+    host: &HostName,
+    pos: (LogName, u64),
+    durable: bool,
+) -> Result {
     let value = ReplayValue {
         log: pos.0,
         pos: pos.1,
@@ -129,7 +134,12 @@ pub(crate) fn resource_entry(res: &ResourceName, name: fmt::Arguments<'_>) -> Re
 
 /// `/mars/resource-RES/actual-HOST`.
 pub(crate) fn actual_dir(res: &ResourceName, host: &HostName) -> Result<Path> {
-    fpath!("{}/resource-{}/actual-{}", ROOT, res.as_str(), host.as_str())
+    fpath!(
+        "{}/resource-{}/actual-{}",
+        ROOT,
+        res.as_str(),
+        host.as_str()
+    )
 }
 
 use core::fmt;

@@ -71,6 +71,7 @@ if [ "$cargo_rc" != 0 ] && [ "$cf" = 0 ]; then
 	record FAIL host/cargo-test "(build or run error, see $log)"
 fi
 step host/clippy cargo clippy --workspace --all-targets --locked -- -D warnings
+step host/rustfmt tools/check-format.sh
 
 section "host: fuzz (${FUZZ_SECONDS}s per target)"
 if [ -x tools/fuzz.sh ]; then

@@ -47,11 +47,18 @@ fuzz_target!(|data: &[u8]| {
         let start = (r.offset - base) as usize;
         let rec = &window[start..start + r.total_len];
         let n = rec.len();
-        assert_eq!(checksum(&SoftCrc32c, &rec[..n - 4]).to_le_bytes(), rec[n - 4..]);
+        assert_eq!(
+            checksum(&SoftCrc32c, &rec[..n - 4]).to_le_bytes(),
+            rec[n - 4..]
+        );
         assert_eq!(r.payload, &rec[HEADER_LEN..HEADER_LEN + r.payload.len()]);
     }
     match s.verdict() {
-        Some(Verdict::Unverified { offset, search_from, .. }) => {
+        Some(Verdict::Unverified {
+            offset,
+            search_from,
+            ..
+        }) => {
             assert!(search_from > offset);
             let _ = find_proof(&SoftCrc32c, window, base, offset, expect, s.log_id());
         }

@@ -10,8 +10,8 @@ use mars_core::names::{check_tree_path, parse_entry_name, ActualName, HostName};
 use mars_core::retention::writeback_lag;
 use mars_core::tree::{
     check_data_path, check_link, check_text, check_word, parse_device, parse_log_number_value,
-    parse_log_rotate, parse_size, parse_switch, IpValue, Link, LinkKind, PrimaryValue,
-    ReplayValue, Uuid, ValueKind, VersionValue,
+    parse_log_rotate, parse_size, parse_switch, IpValue, Link, LinkKind, PrimaryValue, ReplayValue,
+    Uuid, ValueKind, VersionValue,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -29,7 +29,9 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(a.as_str(), s);
     }
     if check_tree_path(s).is_ok() {
-        assert!(!s.starts_with('/') && !s.split('/').any(|c| c == ".." || c.is_empty()) || s.is_empty());
+        assert!(
+            !s.starts_with('/') && !s.split('/').any(|c| c == ".." || c.is_empty()) || s.is_empty()
+        );
     }
     if let Ok(v) = ReplayValue::parse(s) {
         assert_eq!(v.to_string(), s);
@@ -75,10 +77,21 @@ fuzz_target!(|data: &[u8]| {
         assert!(!s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric()));
     }
     for kind in [
-        ValueKind::Uuid, ValueKind::Ip, ValueKind::Size, ValueKind::DataPath, ValueKind::Device,
-        ValueKind::Primary, ValueKind::Switch, ValueKind::LogRotate, ValueKind::LogNumber,
-        ValueKind::Count, ValueKind::Replay, ValueKind::Version, ValueKind::Stamp,
-        ValueKind::Word, ValueKind::Text,
+        ValueKind::Uuid,
+        ValueKind::Ip,
+        ValueKind::Size,
+        ValueKind::DataPath,
+        ValueKind::Device,
+        ValueKind::Primary,
+        ValueKind::Switch,
+        ValueKind::LogRotate,
+        ValueKind::LogNumber,
+        ValueKind::Count,
+        ValueKind::Replay,
+        ValueKind::Version,
+        ValueKind::Stamp,
+        ValueKind::Word,
+        ValueKind::Text,
     ] {
         let _ = kind.check(s);
     }

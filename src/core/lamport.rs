@@ -133,7 +133,9 @@ pub(crate) fn parse_decimal_u64(s: &str) -> Option<u64> {
         if !c.is_ascii_digit() {
             return None;
         }
-        v = v.checked_mul(10)?.checked_add(u64::from(c.wrapping_sub(b'0')))?;
+        v = v
+            .checked_mul(10)?
+            .checked_add(u64::from(c.wrapping_sub(b'0')))?;
     }
     Some(v)
 }
@@ -286,22 +288,41 @@ mod tests {
     fn saturation() {
         assert_eq!(Stamp::MAX.next(), Stamp::MAX);
         assert_eq!(Stamp::MAX.saturating_add(st(1, 1)), Stamp::MAX);
-        let bad = Stamp { sec: 3, nsec: u32::MAX };
+        let bad = Stamp {
+            sec: 3,
+            nsec: u32::MAX,
+        };
         assert_eq!(bad.next(), st(4, 0));
         let mut c = LamportClock::default();
         assert_eq!(c.tick(bad), bad);
         assert_eq!(c.tick(Stamp::ZERO), st(4, 0));
-        assert_eq!(st(1, 600_000_000).saturating_add(st(2, 600_000_000)), st(4, 200_000_000));
+        assert_eq!(
+            st(1, 600_000_000).saturating_add(st(2, 600_000_000)),
+            st(4, 200_000_000)
+        );
     }
 
     #[test]
     fn format_parse() {
         assert_eq!(st(1700000000, 42).to_string(), "1700000000.000000042");
-        assert_eq!("1700000000.000000042".parse::<Stamp>(), Ok(st(1700000000, 42)));
+        assert_eq!(
+            "1700000000.000000042".parse::<Stamp>(),
+            Ok(st(1700000000, 42))
+        );
         assert_eq!("0.000000000".parse::<Stamp>(), Ok(Stamp::ZERO));
         for bad in [
-            "", ".", "1", "1.", "1.00000000", "1.0000000000", "01.000000000", "-1.000000000",
-            "+1.000000000", "1.00000000a", "18446744073709551616.000000000", " 1.000000000",
+            "",
+            ".",
+            "1",
+            "1.",
+            "1.00000000",
+            "1.0000000000",
+            "01.000000000",
+            "-1.000000000",
+            "+1.000000000",
+            "1.00000000a",
+            "18446744073709551616.000000000",
+            " 1.000000000",
         ] {
             assert!(bad.parse::<Stamp>().is_err(), "{bad}");
         }

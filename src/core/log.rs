@@ -265,8 +265,8 @@ impl Header {
         {
             return Err(CorruptionKind::BadVersion);
         }
-        let kind = Kind::from_code(le_u16(buf, off::KIND).ok_or(short)?)
-            .ok_or(CorruptionKind::BadKind)?;
+        let kind =
+            Kind::from_code(le_u16(buf, off::KIND).ok_or(short)?).ok_or(CorruptionKind::BadKind)?;
         let h = Header {
             kind,
             flags: le_u16(buf, off::FLAGS).ok_or(short)?,

@@ -200,7 +200,9 @@ pub struct LogName {
 impl LogName {
     /// Parses `NNNNNNNNN-HOST` (after a `log-` or `version-` prefix).
     pub fn parse_suffix(s: &str) -> Result<LogName, NameError> {
-        let (digits, rest) = s.split_at_checked(LOG_DIGITS).ok_or(NameError::BadLogNumber)?;
+        let (digits, rest) = s
+            .split_at_checked(LOG_DIGITS)
+            .ok_or(NameError::BadLogNumber)?;
         let number = parse_log_number(digits)?;
         let host = rest.strip_prefix('-').ok_or(NameError::BadLogNumber)?;
         Ok(LogName {
@@ -450,7 +452,9 @@ impl<T: fmt::Display> fmt::Display for TmpName<T> {
 fn parse_deleted_resource(s: &str) -> Result<Entry<'_>, NameError> {
     // A resource name never contains '.', a stamp never contains '-'.
     let (res, stamp) = s.rsplit_once('-').ok_or(NameError::UnknownEntry)?;
-    let stamp = stamp.parse::<Stamp>().map_err(|_| NameError::UnknownEntry)?;
+    let stamp = stamp
+        .parse::<Stamp>()
+        .map_err(|_| NameError::UnknownEntry)?;
     Ok(Entry::DeletedResource(ResourceName::new(res)?, stamp))
 }
 
@@ -590,7 +594,9 @@ mod tests {
         assert!(HostName::new(&long).is_ok());
         assert_eq!(HostName::new(&"a".repeat(64)), Err(NameError::TooLong));
         assert_eq!(HostName::new(""), Err(NameError::Empty));
-        for bad in ["1a", "-a", "A", "a_b", "a/b", "..", "a.b", "a b", "é", "a\n"] {
+        for bad in [
+            "1a", "-a", "A", "a_b", "a/b", "..", "a.b", "a b", "é", "a\n",
+        ] {
             assert_eq!(HostName::new(bad), Err(NameError::BadChar), "{bad:?}");
         }
         for r in RESERVED {
@@ -601,13 +607,41 @@ mod tests {
     #[test]
     fn entries_round_trip() {
         for s in [
-            "resource-r1", "log-000000001-node-a", "version-999999999-b", "replay-h",
-            "primary", "data-h", "device-h", "size", "todo-h", "attach", "connect", "sync",
-            "allow-replay", "actual-h", "is-attached", "is-primary", "open-count", "ips",
-            "ip-h", "uuid", "syncstatus-h", "syncpos-h", ".tmp-replay-h", ".tmp-primary", ".tmp-custom-flag",
-            "log-rotate", ".tmp-log-rotate", "log-number", "writeback-pending", "rest-space",
-            "total-space", ".tmp-log-number", ".tmp-resource-r0",
-            ".deleted-resource-r0-1700000000.000000042", ".deleted-resource-a-b--0.000000000",
+            "resource-r1",
+            "log-000000001-node-a",
+            "version-999999999-b",
+            "replay-h",
+            "primary",
+            "data-h",
+            "device-h",
+            "size",
+            "todo-h",
+            "attach",
+            "connect",
+            "sync",
+            "allow-replay",
+            "actual-h",
+            "is-attached",
+            "is-primary",
+            "open-count",
+            "ips",
+            "ip-h",
+            "uuid",
+            "syncstatus-h",
+            "syncpos-h",
+            ".tmp-replay-h",
+            ".tmp-primary",
+            ".tmp-custom-flag",
+            "log-rotate",
+            ".tmp-log-rotate",
+            "log-number",
+            "writeback-pending",
+            "rest-space",
+            "total-space",
+            ".tmp-log-number",
+            ".tmp-resource-r0",
+            ".deleted-resource-r0-1700000000.000000042",
+            ".deleted-resource-a-b--0.000000000",
         ] {
             let e = parse_entry_name(s).unwrap();
             assert_eq!(e.to_string(), s);
@@ -617,14 +651,38 @@ mod tests {
     #[test]
     fn entries_rejected() {
         for s in [
-            "", "log-000000000-h", "log-1-h", "log-0000000001-h", "log-00000001a-h",
-            "log-000000001", "log-000000001-", "log-000000001-none", "resource-", "replay-",
-            "replay-..", "data-a/b", "foo", "foo-bar", ".tmp-", ".tmp-.tmp-size", ".tmp-Foo",
-            "Primary", "size ", "resource-all", "log-rotate-1", "log-numbers", "Log-rotate",
-            ".deleted-resource-r0", ".deleted-resource-r0-", ".deleted-resource-r0-17",
-            ".deleted-resource-r0-1.1", ".deleted-resource-r0-01.000000000",
-            ".deleted-resource--1.000000000", ".deleted-resource-all-1.000000000",
-            ".tmp-.deleted-resource-r0-1.000000000", ".deleted-resource-R-1.000000000",
+            "",
+            "log-000000000-h",
+            "log-1-h",
+            "log-0000000001-h",
+            "log-00000001a-h",
+            "log-000000001",
+            "log-000000001-",
+            "log-000000001-none",
+            "resource-",
+            "replay-",
+            "replay-..",
+            "data-a/b",
+            "foo",
+            "foo-bar",
+            ".tmp-",
+            ".tmp-.tmp-size",
+            ".tmp-Foo",
+            "Primary",
+            "size ",
+            "resource-all",
+            "log-rotate-1",
+            "log-numbers",
+            "Log-rotate",
+            ".deleted-resource-r0",
+            ".deleted-resource-r0-",
+            ".deleted-resource-r0-17",
+            ".deleted-resource-r0-1.1",
+            ".deleted-resource-r0-01.000000000",
+            ".deleted-resource--1.000000000",
+            ".deleted-resource-all-1.000000000",
+            ".tmp-.deleted-resource-r0-1.000000000",
+            ".deleted-resource-R-1.000000000",
         ] {
             assert!(parse_entry_name(s).is_err(), "{s:?}");
         }
@@ -667,7 +725,13 @@ mod tests {
         assert!(check_tree_path("resource-r/actual-h/log-number").is_ok());
         assert!(check_tree_path("resource-r/actual-h/writeback-pending").is_ok());
         assert!(check_tree_path("actual-h/rest-space").is_ok());
-        for bad in ["/resource-r", "resource-r/", "resource-r//size", "resource-r/..", "../x"] {
+        for bad in [
+            "/resource-r",
+            "resource-r/",
+            "resource-r//size",
+            "resource-r/..",
+            "../x",
+        ] {
             assert!(check_tree_path(bad).is_err(), "{bad}");
         }
     }

@@ -14,8 +14,8 @@ use core::net::{IpAddr, Ipv6Addr, SocketAddr};
 use super::crc32c::Crc32c;
 use super::lamport::{parse_decimal_u64, Stamp};
 use super::names::{
-    check_tree_path, parse_entry_name, ActualKey, ActualName, DeviceName, Entry, HostName,
-    LogName, NameError, Switch, MAX_LOG_NUMBER, MAX_NAME_LEN,
+    check_tree_path, parse_entry_name, ActualKey, ActualName, DeviceName, Entry, HostName, LogName,
+    NameError, Switch, MAX_LOG_NUMBER, MAX_NAME_LEN,
 };
 
 /// The tombstone value: a link deleted by the cluster.
@@ -215,7 +215,12 @@ impl Digest {
     /// bits = raw `crc.update(DIGEST_SEED_B, reversed bytes)`. The low half
     /// runs over the byte-reversed input because a CRC over the same bytes
     /// with another seed differs only by a constant and would add no bits.
-    pub fn compute<C: Crc32c + ?Sized>(crc: &C, log: &LogName, endpos: u64, prev: Digest) -> Digest {
+    pub fn compute<C: Crc32c + ?Sized>(
+        crc: &C,
+        log: &LogName,
+        endpos: u64,
+        prev: Digest,
+    ) -> Digest {
         let mut buf = [0u8; DIGEST_INPUT_LEN];
         let host = log.host.as_str().as_bytes();
         let mut w = super::bytes::Writer::new(&mut buf);
@@ -308,7 +313,11 @@ impl VersionValue {
 
 impl fmt::Display for VersionValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{},{},{}:{}", self.digest, self.log, self.endpos, self.prev)
+        write!(
+            f,
+            "{},{},{}:{}",
+            self.digest, self.log, self.endpos, self.prev
+        )
     }
 }
 
@@ -445,7 +454,9 @@ impl IpValue {
         if let Ok(addr) = s.parse::<IpAddr>() {
             return Ok(Self { addr, port: None });
         }
-        let sa = s.parse::<SocketAddr>().map_err(|_| ValueError::BadAddress)?;
+        let sa = s
+            .parse::<SocketAddr>()
+            .map_err(|_| ValueError::BadAddress)?;
         if sa.port() == 0 {
             return Err(ValueError::BadAddress);
         }
@@ -576,7 +587,10 @@ impl ValueKind {
             ValueKind::Count => parse_u64(s).map(drop),
             ValueKind::Replay => ReplayValue::parse(s).map(drop),
             ValueKind::Version => VersionValue::parse(s).map(drop),
-            ValueKind::Stamp => s.parse::<Stamp>().map(drop).map_err(|_| ValueError::BadStamp),
+            ValueKind::Stamp => s
+                .parse::<Stamp>()
+                .map(drop)
+                .map_err(|_| ValueError::BadStamp),
             ValueKind::Word => check_word(s),
             ValueKind::Text => check_text(s),
         }
@@ -781,8 +795,12 @@ mod tests {
         assert_eq!((v.pos, v.len), (4096, 8192));
         assert_eq!(v.to_string(), "log-000000007-alpha,4096,8192");
         for bad in [
-            "log-000000007-alpha,4096", "log-000000007-alpha,4096,8192,1",
-            "log-7-alpha,1,2", "log-000000007-alpha,01,2", "log-000000007-alpha,-1,2", "",
+            "log-000000007-alpha,4096",
+            "log-000000007-alpha,4096,8192,1",
+            "log-7-alpha,1,2",
+            "log-000000007-alpha,01,2",
+            "log-000000007-alpha,-1,2",
+            "",
         ] {
             assert!(ReplayValue::parse(bad).is_err(), "{bad}");
         }
@@ -831,7 +849,16 @@ mod tests {
         assert_eq!(parse_log_number_value("0"), Ok(0));
         assert_eq!(parse_log_number_value("7"), Ok(7));
         assert_eq!(parse_log_number_value("999999999"), Ok(999_999_999));
-        for bad in ["1000000000", "4294967296", "01", "", "-1", "+1", "1 ", "000000001"] {
+        for bad in [
+            "1000000000",
+            "4294967296",
+            "01",
+            "",
+            "-1",
+            "+1",
+            "1 ",
+            "000000001",
+        ] {
             assert!(parse_log_number_value(bad).is_err(), "{bad:?}");
         }
         assert_eq!(parse_log_rotate("1"), Ok(1));
@@ -858,18 +885,48 @@ mod tests {
     fn links_and_values() {
         let k = |p| LinkKind::parse(p);
         for (p, v, kind, wanted) in [
-            ("uuid", "0123abcd-4567-89ef-0123-456789abcdef", LinkKind::Uuid, true),
+            (
+                "uuid",
+                "0123abcd-4567-89ef-0123-456789abcdef",
+                LinkKind::Uuid,
+                true,
+            ),
             ("ips/ip-node1", "10.0.0.1", LinkKind::Ip, true),
             ("resource-r0/size", "1048576", LinkKind::Size, true),
             ("resource-r0/data-node1", "/dev/vdb", LinkKind::Data, true),
             ("resource-r0/device-node1", "r0", LinkKind::Device, true),
             ("resource-r0/primary", "node1", LinkKind::Primary, true),
             ("resource-r0/primary", "(none)", LinkKind::Primary, true),
-            ("resource-r0/todo-node1/attach", "1", LinkKind::Switch(Switch::Attach), true),
-            ("resource-r0/todo-node1/allow-replay", "0", LinkKind::Switch(Switch::AllowReplay), true),
-            ("resource-r0/todo-node1/log-rotate", "7", LinkKind::LogRotate, true),
-            ("resource-r0/replay-node1", "log-000000001-node1,0,0", LinkKind::Replay, false),
-            ("resource-r0/syncpos-node1", "anything", LinkKind::SyncPos, false),
+            (
+                "resource-r0/todo-node1/attach",
+                "1",
+                LinkKind::Switch(Switch::Attach),
+                true,
+            ),
+            (
+                "resource-r0/todo-node1/allow-replay",
+                "0",
+                LinkKind::Switch(Switch::AllowReplay),
+                true,
+            ),
+            (
+                "resource-r0/todo-node1/log-rotate",
+                "7",
+                LinkKind::LogRotate,
+                true,
+            ),
+            (
+                "resource-r0/replay-node1",
+                "log-000000001-node1,0,0",
+                LinkKind::Replay,
+                false,
+            ),
+            (
+                "resource-r0/syncpos-node1",
+                "anything",
+                LinkKind::SyncPos,
+                false,
+            ),
             (
                 "resource-r0/actual-node1/log-number",
                 "0",
@@ -924,32 +981,88 @@ mod tests {
         }
         for (p, v, e) in [
             ("uuid", "xyz", LinkError::Value(ValueError::BadUuid)),
-            ("resource-r0/size", "1000", LinkError::Value(ValueError::BadSize)),
-            ("resource-r0/todo-node1/attach", "2", LinkError::Value(ValueError::BadSwitch)),
-            ("resource-r0/todo-node1/log-rotate", "0", LinkError::Value(ValueError::BadNumber)),
+            (
+                "resource-r0/size",
+                "1000",
+                LinkError::Value(ValueError::BadSize),
+            ),
+            (
+                "resource-r0/todo-node1/attach",
+                "2",
+                LinkError::Value(ValueError::BadSwitch),
+            ),
+            (
+                "resource-r0/todo-node1/log-rotate",
+                "0",
+                LinkError::Value(ValueError::BadNumber),
+            ),
             (
                 "resource-r0/todo-node1/log-rotate",
                 "1000000000",
                 LinkError::Value(ValueError::BadNumber),
             ),
-            ("resource-r0/primary", TOMBSTONE, LinkError::Value(ValueError::Name(NameError::BadChar))),
-            ("resource-r0/actual-node1/log-number", "-1", LinkError::Value(ValueError::BadNumber)),
-            ("resource-r0/actual-node1/state", "Up now", LinkError::Value(ValueError::BadText)),
-            ("resource-r0/actual-node1/error", "a\nb", LinkError::Value(ValueError::BadText)),
-            ("actual-node1/alive", "17", LinkError::Value(ValueError::BadStamp)),
+            (
+                "resource-r0/primary",
+                TOMBSTONE,
+                LinkError::Value(ValueError::Name(NameError::BadChar)),
+            ),
+            (
+                "resource-r0/actual-node1/log-number",
+                "-1",
+                LinkError::Value(ValueError::BadNumber),
+            ),
+            (
+                "resource-r0/actual-node1/state",
+                "Up now",
+                LinkError::Value(ValueError::BadText),
+            ),
+            (
+                "resource-r0/actual-node1/error",
+                "a\nb",
+                LinkError::Value(ValueError::BadText),
+            ),
+            (
+                "actual-node1/alive",
+                "17",
+                LinkError::Value(ValueError::BadStamp),
+            ),
             ("resource-r0/log-rotate", "1", LinkError::NotALink),
             ("resource-r0/todo-node1", "1", LinkError::NotALink),
-            ("resource-r0/todo-node1/is-primary", "1", LinkError::NotALink),
+            (
+                "resource-r0/todo-node1/is-primary",
+                "1",
+                LinkError::NotALink,
+            ),
             ("resource-r0/log-000000001-node1", "1", LinkError::NotALink),
             ("resource-r0/.tmp-size", "4096", LinkError::NotALink),
-            ("resource-r0/todo-node1/attach/size", "1", LinkError::NotALink),
-            ("resource-r0/todo-node1/attach/x", "1", LinkError::Path(NameError::UnknownEntry)),
+            (
+                "resource-r0/todo-node1/attach/size",
+                "1",
+                LinkError::NotALink,
+            ),
+            (
+                "resource-r0/todo-node1/attach/x",
+                "1",
+                LinkError::Path(NameError::UnknownEntry),
+            ),
             ("ips/uuid", "10.0.0.1", LinkError::NotALink),
             ("size", "4096", LinkError::NotALink),
             ("", "x", LinkError::Path(NameError::UnknownEntry)),
-            ("resource-r0/../uuid", "x", LinkError::Path(NameError::UnknownEntry)),
-            ("resource-all/size", "4096", LinkError::Path(NameError::Reserved)),
-            ("resource-r0//size", "4096", LinkError::Path(NameError::BadPath)),
+            (
+                "resource-r0/../uuid",
+                "x",
+                LinkError::Path(NameError::UnknownEntry),
+            ),
+            (
+                "resource-all/size",
+                "4096",
+                LinkError::Path(NameError::Reserved),
+            ),
+            (
+                "resource-r0//size",
+                "4096",
+                LinkError::Path(NameError::BadPath),
+            ),
         ] {
             assert_eq!(check_link(p, v), Err(e), "{p} -> {v}");
         }
@@ -961,8 +1074,16 @@ mod tests {
             assert_eq!(IpValue::parse(ok).unwrap().to_string(), ok);
         }
         for bad in [
-            "10.0.0", "10.0.0.1:", "10.0.0.1:0", "::1:7777x", "[::1]", "host:1",
-            "010.0.0.1", "[fe80::1%1]:7", " 10.0.0.1", "10.0.0.1:65536",
+            "10.0.0",
+            "10.0.0.1:",
+            "10.0.0.1:0",
+            "::1:7777x",
+            "[::1]",
+            "host:1",
+            "010.0.0.1",
+            "[fe80::1%1]:7",
+            " 10.0.0.1",
+            "10.0.0.1:65536",
         ] {
             assert!(IpValue::parse(bad).is_err(), "{bad}");
         }
@@ -974,8 +1095,10 @@ mod tests {
         let u = Uuid::parse(s).unwrap();
         assert_eq!(u.to_string(), s);
         for bad in [
-            "0123ABCD-4567-89ef-0123-456789abcdef", "0123abcd45678-9ef-0123-456789abcdef",
-            "0123abcd-4567-89ef-0123-456789abcde", "0123abcd-4567-89ef-0123-456789abcdeg",
+            "0123ABCD-4567-89ef-0123-456789abcdef",
+            "0123abcd45678-9ef-0123-456789abcdef",
+            "0123abcd-4567-89ef-0123-456789abcde",
+            "0123abcd-4567-89ef-0123-456789abcdeg",
         ] {
             assert!(Uuid::parse(bad).is_err(), "{bad}");
         }

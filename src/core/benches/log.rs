@@ -23,7 +23,13 @@ fn build_log(rec_payload: usize) -> Vec<u8> {
     let mut log = vec![0u8; n * rec_len];
     for i in 0..n {
         let at = i * rec_len;
-        let h = Header::write(i as u64 + 1, Stamp { sec: 1, nsec: 0 }, (i * rec_payload) as u64, rec_payload as u64, at as u64);
+        let h = Header::write(
+            i as u64 + 1,
+            Stamp { sec: 1, nsec: 0 },
+            (i * rec_payload) as u64,
+            rec_payload as u64,
+            at as u64,
+        );
         encode_record(&SoftCrc32c, &h, &data, &mut log[at..at + rec_len]).unwrap();
     }
     log
@@ -37,9 +43,13 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(size as u64));
         g.bench_function("encode", |b| {
             let h = Header::write(1, Stamp { sec: 1, nsec: 0 }, 0, size as u64, 0);
-            b.iter(|| encode_record(&SoftCrc32c, black_box(&h), black_box(&data), &mut out).unwrap())
+            b.iter(|| {
+                encode_record(&SoftCrc32c, black_box(&h), black_box(&data), &mut out).unwrap()
+            })
         });
-        g.bench_function("crc32c", |b| b.iter(|| checksum(&SoftCrc32c, black_box(&data))));
+        g.bench_function("crc32c", |b| {
+            b.iter(|| checksum(&SoftCrc32c, black_box(&data)))
+        });
         g.bench_function("memcpy", |b| {
             b.iter(|| out[..size].copy_from_slice(black_box(&data)))
         });
@@ -57,7 +67,9 @@ fn bench(c: &mut Criterion) {
                 n
             })
         });
-        g.bench_function("memcpy", |b| b.iter(|| copy.copy_from_slice(black_box(&log))));
+        g.bench_function("memcpy", |b| {
+            b.iter(|| copy.copy_from_slice(black_box(&log)))
+        });
         g.finish();
     }
 }

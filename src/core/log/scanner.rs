@@ -274,7 +274,14 @@ impl<'a, C: Crc32c + ?Sized> Scanner<'a, C> {
     fn bad(&self, kind: CorruptionKind) -> Verdict {
         let offset = self.next_offset();
         let rest = self.window.get(self.pos..).unwrap_or(&[]);
-        match find_proof(self.crc, rest, offset, offset, self.expected_seq, self.log_id) {
+        match find_proof(
+            self.crc,
+            rest,
+            offset,
+            offset,
+            self.expected_seq,
+            self.log_id,
+        ) {
             Proof::Found { .. } => Verdict::Corruption { offset, kind },
             Proof::NotFound { .. } if self.at_eof => Verdict::IncompleteTail { offset, kind },
             Proof::NotFound { next } => Verdict::Unverified {
@@ -373,7 +380,13 @@ mod tests {
             let at = log.len() as u64;
             offs.push(at);
             let payload: Vec<u8> = (0..size).map(|i| (i as u64 + seq) as u8).collect();
-            let h = Header::write(seq, Stamp { sec: seq, nsec: 0 }, seq * 4096, size as u64, at);
+            let h = Header::write(
+                seq,
+                Stamp { sec: seq, nsec: 0 },
+                seq * 4096,
+                size as u64,
+                at,
+            );
             let mut rec = std::vec![0u8; super::super::encoded_len(size).unwrap()];
             encode_record(&SoftCrc32c, &h, &payload, &mut rec).unwrap();
             log.extend_from_slice(&rec);
@@ -390,8 +403,21 @@ mod tests {
     #[test]
     fn clean() {
         let (log, _) = build(5, 100);
-        assert_eq!(scan(&log, true), ((1..=5).collect(), Verdict::CleanEnd { offset: log.len() as u64 }));
-        assert_eq!(scan(&log, false).1, Verdict::NeedMore { offset: log.len() as u64 });
+        assert_eq!(
+            scan(&log, true),
+            (
+                (1..=5).collect(),
+                Verdict::CleanEnd {
+                    offset: log.len() as u64
+                }
+            )
+        );
+        assert_eq!(
+            scan(&log, false).1,
+            Verdict::NeedMore {
+                offset: log.len() as u64
+            }
+        );
         assert_eq!(scan(&[], true).1, Verdict::CleanEnd { offset: 0 });
     }
 
@@ -399,16 +425,31 @@ mod tests {
     fn torn_tail_and_zeros() {
         let (mut log, offs) = build(4, 100);
         let cut = offs[3] as usize + 50;
-        assert_eq!(scan(&log[..cut], false), ((1..=3).collect(), Verdict::NeedMore { offset: offs[3] }));
+        assert_eq!(
+            scan(&log[..cut], false),
+            ((1..=3).collect(), Verdict::NeedMore { offset: offs[3] })
+        );
         assert_eq!(
             scan(&log[..cut], true),
-            ((1..=3).collect(), Verdict::IncompleteTail { offset: offs[3], kind: CorruptionKind::BadLength })
+            (
+                (1..=3).collect(),
+                Verdict::IncompleteTail {
+                    offset: offs[3],
+                    kind: CorruptionKind::BadLength
+                }
+            )
         );
         log.resize(log.len() + 4096, 0);
         let end = offs[3] + 176;
         assert_eq!(
             scan(&log, true),
-            ((1..=4).collect(), Verdict::IncompleteTail { offset: end, kind: CorruptionKind::BadMagic })
+            (
+                (1..=4).collect(),
+                Verdict::IncompleteTail {
+                    offset: end,
+                    kind: CorruptionKind::BadMagic
+                }
+            )
         );
     }
 
@@ -419,14 +460,26 @@ mod tests {
         log[offs[1] as usize + 70] ^= 1;
         assert_eq!(
             scan(&log, true),
-            (std::vec![1], Verdict::Corruption { offset: offs[1], kind: CorruptionKind::BadChecksum })
+            (
+                std::vec![1],
+                Verdict::Corruption {
+                    offset: offs[1],
+                    kind: CorruptionKind::BadChecksum
+                }
+            )
         );
         // The last record damaged: nothing proves it, a torn tail.
         let (mut log, offs) = build(4, 100);
         log[offs[3] as usize + 70] ^= 1;
         assert_eq!(
             scan(&log, true),
-            ((1..=3).collect(), Verdict::IncompleteTail { offset: offs[3], kind: CorruptionKind::BadChecksum })
+            (
+                (1..=3).collect(),
+                Verdict::IncompleteTail {
+                    offset: offs[3],
+                    kind: CorruptionKind::BadChecksum
+                }
+            )
         );
         // Not at EOF: unverified, with a continuation point.
         let (mut log, offs) = build(2, 100);
@@ -452,7 +505,14 @@ mod tests {
         }
         if marker {
             let at = log.len() as u64;
-            let h = Header::flush(n + 1, Stamp { sec: n + 1, nsec: 0 }, at);
+            let h = Header::flush(
+                n + 1,
+                Stamp {
+                    sec: n + 1,
+                    nsec: 0,
+                },
+                at,
+            );
             let mut rec = std::vec![0u8; super::super::encoded_len(0).unwrap()];
             encode_record(&SoftCrc32c, &h, &[], &mut rec).unwrap();
             log.extend_from_slice(&rec);
@@ -478,7 +538,13 @@ mod tests {
         log[offs[4] as usize + 70] ^= 1;
         assert_eq!(
             scan(&log, true),
-            ((1..=4).collect(), Verdict::Corruption { offset: offs[4], kind: CorruptionKind::BadChecksum })
+            (
+                (1..=4).collect(),
+                Verdict::Corruption {
+                    offset: offs[4],
+                    kind: CorruptionKind::BadChecksum
+                }
+            )
         );
         // Damage in the marker itself, the last record: a torn tail.
         let (mut log, _) = build_group(3, 100, true);
@@ -504,10 +570,12 @@ mod tests {
                 let mut payload = std::vec![0u8; 512];
                 if seq == 4 {
                     let here = log.len() as u64 + HEADER_LEN as u64;
-                    let fake = Header::flush(4, Stamp { sec: 9, nsec: 0 }, here).with_log_id(forged_id);
+                    let fake =
+                        Header::flush(4, Stamp { sec: 9, nsec: 0 }, here).with_log_id(forged_id);
                     encode_record(&SoftCrc32c, &fake, &[], &mut payload[..MIN_RECORD_LEN]).unwrap();
                 }
-                let h = Header::write(seq, Stamp { sec: seq, nsec: 0 }, seq * 4096, 512, 0).with_log_id(ID);
+                let h = Header::write(seq, Stamp { sec: seq, nsec: 0 }, seq * 4096, 512, 0)
+                    .with_log_id(ID);
                 let mut rec = std::vec![0u8; super::super::encoded_len(512).unwrap()];
                 encode_record(&SoftCrc32c, &h, &payload, &mut rec).unwrap();
                 log.extend_from_slice(&rec);
@@ -524,18 +592,40 @@ mod tests {
         // id is what decides here.
         let (mut log, offs) = build_with(ID);
         log[offs[2] as usize + 100] ^= 1;
-        assert!(matches!(scan(&log, true).1, Verdict::Corruption { offset, .. } if offset == offs[2]));
-        assert!(matches!(find_proof(&SoftCrc32c, &log, 0, offs[2], 3, Some(0xbad)), Proof::NotFound { .. }));
-        assert_eq!(find_proof(&SoftCrc32c, &log, 0, offs[2], 3, Some(ID)), Proof::Found { at: forged_at(&offs) });
+        assert!(
+            matches!(scan(&log, true).1, Verdict::Corruption { offset, .. } if offset == offs[2])
+        );
+        assert!(matches!(
+            find_proof(&SoftCrc32c, &log, 0, offs[2], 3, Some(0xbad)),
+            Proof::NotFound { .. }
+        ));
+        assert_eq!(
+            find_proof(&SoftCrc32c, &log, 0, offs[2], 3, Some(ID)),
+            Proof::Found {
+                at: forged_at(&offs)
+            }
+        );
         // An intact record of another log in the chain is corruption.
         let (log, offs) = build_with(ID);
         let mut other = log.clone();
         let h = Header::write(3, Stamp { sec: 3, nsec: 0 }, 3 * 4096, 512, 0).with_log_id(ID + 1);
         let n = offs[3] as usize - offs[2] as usize;
-        encode_record(&SoftCrc32c, &h, &std::vec![0u8; 512], &mut other[offs[2] as usize..offs[2] as usize + n]).unwrap();
+        encode_record(
+            &SoftCrc32c,
+            &h,
+            &std::vec![0u8; 512],
+            &mut other[offs[2] as usize..offs[2] as usize + n],
+        )
+        .unwrap();
         assert_eq!(
             scan(&other, true),
-            (std::vec![1, 2], Verdict::Corruption { offset: offs[2], kind: CorruptionKind::ForeignRecord })
+            (
+                std::vec![1, 2],
+                Verdict::Corruption {
+                    offset: offs[2],
+                    kind: CorruptionKind::ForeignRecord
+                }
+            )
         );
     }
 
@@ -544,7 +634,13 @@ mod tests {
         let (log, offs) = build(3, 8);
         let mut s = Scanner::new(&log, 0, 2, true, &SoftCrc32c);
         assert!(s.next().is_none());
-        assert_eq!(s.verdict(), Some(Verdict::Corruption { offset: 0, kind: CorruptionKind::SequenceGap }));
+        assert_eq!(
+            s.verdict(),
+            Some(Verdict::Corruption {
+                offset: 0,
+                kind: CorruptionKind::SequenceGap
+            })
+        );
         // A discard with a payload length mismatch is impossible to encode;
         // craft a record with an unknown kind and a valid CRC.
         let mut bad = log[..offs[1] as usize].to_vec();
@@ -552,7 +648,13 @@ mod tests {
         let n = bad.len();
         let crc = super::super::super::crc32c::checksum(&SoftCrc32c, &bad[..n - 4]);
         bad[n - 4..].copy_from_slice(&crc.to_le_bytes());
-        assert_eq!(scan(&bad, true).1, Verdict::Corruption { offset: 0, kind: CorruptionKind::BadKind });
+        assert_eq!(
+            scan(&bad, true).1,
+            Verdict::Corruption {
+                offset: 0,
+                kind: CorruptionKind::BadKind
+            }
+        );
         let _ = Kind::Flush;
     }
 

@@ -7,8 +7,8 @@
 
 use core::fmt;
 
-use super::super::crc32c::{Crc32c, Crc32cDigest};
 use super::super::bytes::put;
+use super::super::crc32c::{Crc32c, Crc32cDigest};
 use super::{CorruptionKind, Header, END_MAGIC, HEADER_LEN, MAX_PAYLOAD, TRAILER_LEN};
 
 /// Total record length for a payload of `payload_len` bytes, or `None` if the
@@ -69,13 +69,16 @@ impl RecordWriter {
             .map_err(|_| EncodeError::Invalid(CorruptionKind::BadLength))?;
         let total_len =
             encoded_len(payload_len).ok_or(EncodeError::Invalid(CorruptionKind::BadLength))?;
-        let total32 =
-            u32::try_from(total_len).map_err(|_| EncodeError::Invalid(CorruptionKind::BadLength))?;
+        let total32 = u32::try_from(total_len)
+            .map_err(|_| EncodeError::Invalid(CorruptionKind::BadLength))?;
         header
             .encode(total32, head)
             .ok_or(EncodeError::BufferTooSmall)?;
         let mut digest = Crc32cDigest::new();
-        digest.update(crc, head.get(..HEADER_LEN).ok_or(EncodeError::BufferTooSmall)?);
+        digest.update(
+            crc,
+            head.get(..HEADER_LEN).ok_or(EncodeError::BufferTooSmall)?,
+        );
         Ok(Self {
             digest,
             payload_len,
@@ -86,7 +89,11 @@ impl RecordWriter {
 
     /// Feeds the next piece of payload (already copied by the caller to
     /// its place after the header) into the CRC.
-    pub fn payload<C: Crc32c + ?Sized>(&mut self, crc: &C, bytes: &[u8]) -> Result<(), EncodeError> {
+    pub fn payload<C: Crc32c + ?Sized>(
+        &mut self,
+        crc: &C,
+        bytes: &[u8],
+    ) -> Result<(), EncodeError> {
         let fed = self
             .fed
             .checked_add(bytes.len())
@@ -117,13 +124,19 @@ impl RecordWriter {
 
     /// Writes zero padding, end magic and CRC into `tail[..tail_len()]`.
     /// Returns the total record length.
-    pub fn finish<C: Crc32c + ?Sized>(self, crc: &C, tail: &mut [u8]) -> Result<usize, EncodeError> {
+    pub fn finish<C: Crc32c + ?Sized>(
+        self,
+        crc: &C,
+        tail: &mut [u8],
+    ) -> Result<usize, EncodeError> {
         if self.fed != self.payload_len {
             return Err(EncodeError::PayloadMismatch);
         }
         let tail_len = self.tail_len();
         let pad = tail_len.saturating_sub(TRAILER_LEN);
-        let tail = tail.get_mut(..tail_len).ok_or(EncodeError::BufferTooSmall)?;
+        let tail = tail
+            .get_mut(..tail_len)
+            .ok_or(EncodeError::BufferTooSmall)?;
         let (padding, trailer) = tail
             .split_at_mut_checked(pad)
             .ok_or(EncodeError::BufferTooSmall)?;
@@ -211,7 +224,10 @@ mod tests {
         }
         rest[..1000].copy_from_slice(&payload);
         let tl = w.tail_len();
-        assert_eq!(w.finish(&SoftCrc32c, &mut rest[1000..1000 + tl]).unwrap(), n);
+        assert_eq!(
+            w.finish(&SoftCrc32c, &mut rest[1000..1000 + tl]).unwrap(),
+            n
+        );
         assert_eq!(a[..n], b[..]);
     }
 
@@ -228,15 +244,33 @@ mod tests {
             encode_record(&SoftCrc32c, &h, b"abcd", &mut buf),
             Err(EncodeError::Invalid(CorruptionKind::BadFlags))
         );
-        let d = Header { kind: Kind::Discard, len: u64::MAX, offset: 1, ..Header::write(1, Stamp::ZERO, 0, 0, 0) };
+        let d = Header {
+            kind: Kind::Discard,
+            len: u64::MAX,
+            offset: 1,
+            ..Header::write(1, Stamp::ZERO, 0, 0, 0)
+        };
         assert!(encode_record(&SoftCrc32c, &d, b"", &mut buf).is_err());
         let mut small = [0u8; 79];
         assert_eq!(
-            encode_record(&SoftCrc32c, &Header::write(1, Stamp::ZERO, 0, 1, 0), b"x", &mut small),
+            encode_record(
+                &SoftCrc32c,
+                &Header::write(1, Stamp::ZERO, 0, 1, 0),
+                b"x",
+                &mut small
+            ),
             Err(EncodeError::BufferTooSmall)
         );
-        let mut w = RecordWriter::begin(&SoftCrc32c, &Header::write(1, Stamp::ZERO, 0, 2, 0), &mut buf).unwrap();
+        let mut w = RecordWriter::begin(
+            &SoftCrc32c,
+            &Header::write(1, Stamp::ZERO, 0, 2, 0),
+            &mut buf,
+        )
+        .unwrap();
         assert!(w.payload(&SoftCrc32c, b"abc").is_err());
-        assert_eq!(w.clone().finish(&SoftCrc32c, &mut [0u8; 8]), Err(EncodeError::PayloadMismatch));
+        assert_eq!(
+            w.clone().finish(&SoftCrc32c, &mut [0u8; 8]),
+            Err(EncodeError::PayloadMismatch)
+        );
     }
 }

@@ -10,7 +10,9 @@ use mars_core::wire::{encode_frame, EntriesBuilder, Hello, Message, TreeEntry};
 use std::path::PathBuf;
 
 fn dir(target: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds").join(target);
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/seeds")
+        .join(target);
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -30,7 +32,11 @@ fn log(n: u64, size: usize) -> Vec<u8> {
             durable_upto: at.saturating_sub(100) & !7,
             log_id: 7,
         };
-        let p = if kind == Kind::Write { vec![seq as u8; size] } else { Vec::new() };
+        let p = if kind == Kind::Write {
+            vec![seq as u8; size]
+        } else {
+            Vec::new()
+        };
         let mut rec = vec![0u8; encoded_len(p.len()).unwrap()];
         encode_record(&SoftCrc32c, &h, &p, &mut rec).unwrap();
         out.extend_from_slice(&rec);
@@ -42,7 +48,10 @@ fn log(n: u64, size: usize) -> Vec<u8> {
 #[ignore]
 fn write_seeds() {
     let d = dir("log_scanner");
-    for (i, (n, size, ctl)) in [(1, 0, 1u8), (4, 13, 1), (6, 100, 0), (5, 8, 3), (3, 40, 2)].into_iter().enumerate() {
+    for (i, (n, size, ctl)) in [(1, 0, 1u8), (4, 13, 1), (6, 100, 0), (5, 8, 3), (3, 40, 2)]
+        .into_iter()
+        .enumerate()
+    {
         let mut seed = vec![ctl, 0, 1, 0, 0, 0, 0, 0, 0];
         let mut l = log(n, size);
         if i == 2 {
@@ -56,17 +65,49 @@ fn write_seeds() {
     let host = HostName::new("node-a").unwrap();
     let mut ebuf = vec![0u8; 1024];
     let mut b = EntriesBuilder::new(&mut ebuf);
-    b.push(&TreeEntry { path: "resource-r/replay-node-a", stamp: Stamp { sec: 5, nsec: 6 }, target: "log-000000001-node-a,0,0" }).unwrap();
-    b.push(&TreeEntry { path: "uuid", stamp: Stamp::ZERO, target: ".deleted" }).unwrap();
+    b.push(&TreeEntry {
+        path: "resource-r/replay-node-a",
+        stamp: Stamp { sec: 5, nsec: 6 },
+        target: "log-000000001-node-a,0,0",
+    })
+    .unwrap();
+    b.push(&TreeEntry {
+        path: "uuid",
+        stamp: Stamp::ZERO,
+        target: ".deleted",
+    })
+    .unwrap();
     let entries = b.finish();
     let msgs = [
-        Message::Hello(Hello { min_version: 1, max_version: 1, features: 0, cluster: Uuid([1; 16]), nonce: [2; 32], mac: [0; 32], host }),
+        Message::Hello(Hello {
+            min_version: 1,
+            max_version: 1,
+            features: 0,
+            cluster: Uuid([1; 16]),
+            nonce: [2; 32],
+            mac: [0; 32],
+            host,
+        }),
         Message::ListTree { path: "resource-r" },
         Message::TreeEntries(entries),
-        Message::ReadRange { path: "resource-r/log-000000001-node-a", offset: 0, len: 4096 },
-        Message::Data { offset: 8, bytes: b"abc" },
-        Message::BlockDigestsRequest { offset: 0, block_size: 4096, count: 2 },
-        Message::Error { code: 3, message: "boom" },
+        Message::ReadRange {
+            path: "resource-r/log-000000001-node-a",
+            offset: 0,
+            len: 4096,
+        },
+        Message::Data {
+            offset: 8,
+            bytes: b"abc",
+        },
+        Message::BlockDigestsRequest {
+            offset: 0,
+            block_size: 4096,
+            count: 2,
+        },
+        Message::Error {
+            code: 3,
+            message: "boom",
+        },
     ];
     for (i, m) in msgs.iter().enumerate() {
         let mut out = vec![0u8; 2048];
@@ -80,14 +121,28 @@ fn write_seeds() {
 
     let d = dir("tree_parsers");
     for (i, s) in [
-        "resource-r1", "log-000000001-node-a", ".tmp-version-000000002-b", "replay-h",
+        "resource-r1",
+        "log-000000001-node-a",
+        ".tmp-version-000000002-b",
+        "replay-h",
         "log-000000007-alpha,4096,8192",
-        "0123456789abcdef,log-000000002-a,500:0000000000000000", "(none)", "/dev/vdb",
-        "1048576", "1", "10.0.0.1:7777", "[::1]:7777", "0123abcd-4567-89ef-0123-456789abcdef",
-        "1700000000.000000042", ".deleted", "resource-r/actual-h/is-primary",
-        "resource-r/todo-h/log-rotate=7", "resource-r/actual-h/log-number=0",
-        "actual-h/rest-space=79094333440", ".deleted-resource-r-1700000000.000000042",
-        ".tmp-resource-r", "resource-r/actual-h/error=(none)",
+        "0123456789abcdef,log-000000002-a,500:0000000000000000",
+        "(none)",
+        "/dev/vdb",
+        "1048576",
+        "1",
+        "10.0.0.1:7777",
+        "[::1]:7777",
+        "0123abcd-4567-89ef-0123-456789abcdef",
+        "1700000000.000000042",
+        ".deleted",
+        "resource-r/actual-h/is-primary",
+        "resource-r/todo-h/log-rotate=7",
+        "resource-r/actual-h/log-number=0",
+        "actual-h/rest-space=79094333440",
+        ".deleted-resource-r-1700000000.000000042",
+        ".tmp-resource-r",
+        "resource-r/actual-h/error=(none)",
     ]
     .iter()
     .enumerate()

@@ -30,7 +30,14 @@ fn spec() -> impl Strategy<Value = Spec> {
                 Kind::Discard => (offset, dlen, Vec::new()),
                 Kind::Flush => (0, 0, Vec::new()),
             };
-            Spec { kind, stamp: Stamp { sec, nsec }, offset, len, payload, durable_pick }
+            Spec {
+                kind,
+                stamp: Stamp { sec, nsec },
+                offset,
+                len,
+                payload,
+                durable_pick,
+            }
         })
 }
 
@@ -43,7 +50,11 @@ fn build(specs: &[Spec]) -> (Vec<u8>, Vec<Header>, Vec<u64>) {
     for (i, s) in specs.iter().enumerate() {
         let at = log.len() as u64;
         // durable_upto: some earlier record boundary (or this record's start).
-        let durable = if offs.is_empty() { 0 } else { *offs.get(s.durable_pick % (offs.len() + 1)).unwrap_or(&at) };
+        let durable = if offs.is_empty() {
+            0
+        } else {
+            *offs.get(s.durable_pick % (offs.len() + 1)).unwrap_or(&at)
+        };
         let h = Header {
             kind: s.kind,
             flags: 0,
@@ -65,11 +76,19 @@ fn build(specs: &[Spec]) -> (Vec<u8>, Vec<Header>, Vec<u64>) {
 
 fn scan(buf: &[u8], at_eof: bool) -> (Vec<(u64, Header, Vec<u8>)>, Verdict) {
     let mut s = Scanner::new(buf, 0, 1, at_eof, &SoftCrc32c);
-    let recs = s.by_ref().map(|r| (r.offset, r.header, r.payload.to_vec())).collect();
+    let recs = s
+        .by_ref()
+        .map(|r| (r.offset, r.header, r.payload.to_vec()))
+        .collect();
     (recs, s.verdict().unwrap())
 }
 
-fn assert_prefix(recs: &[(u64, Header, Vec<u8>)], specs: &[Spec], headers: &[Header], offs: &[u64]) {
+fn assert_prefix(
+    recs: &[(u64, Header, Vec<u8>)],
+    specs: &[Spec],
+    headers: &[Header],
+    offs: &[u64],
+) {
     assert!(recs.len() <= specs.len());
     for (i, (off, h, p)) in recs.iter().enumerate() {
         assert_eq!(*off, offs[i]);

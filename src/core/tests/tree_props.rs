@@ -9,8 +9,8 @@ use mars_core::names::{
 use mars_core::retention::{delete_limit, writeback_lag, KeepReason};
 use mars_core::tree::{
     check_link, check_text, check_word, parse_log_number_value, parse_log_rotate, parse_size,
-    parse_switch, DataPath, Digest, IpValue, LinkKind, PrimaryValue, ReplayValue, Uuid,
-    ValueKind, VersionValue, NO_ERROR,
+    parse_switch, DataPath, Digest, IpValue, LinkKind, PrimaryValue, ReplayValue, Uuid, ValueKind,
+    VersionValue, NO_ERROR,
 };
 use proptest::prelude::*;
 
@@ -31,9 +31,32 @@ fn entry() -> impl Strategy<Value = String> {
         name().prop_map(|r| format!("resource-{r}")),
         log_name().prop_map(|l| l.to_string()),
         log_name().prop_map(|l| format!("version-{:09}-{}", l.number, l.host)),
-        (prop::sample::select(vec!["replay", "data", "device", "todo", "actual", "ip", "syncstatus", "syncpos"]), name())
+        (
+            prop::sample::select(vec![
+                "replay",
+                "data",
+                "device",
+                "todo",
+                "actual",
+                "ip",
+                "syncstatus",
+                "syncpos"
+            ]),
+            name()
+        )
             .prop_map(|(p, h)| format!("{p}-{h}")),
-        prop::sample::select(vec!["primary", "size", "ips", "uuid", "attach", "connect", "sync", "allow-replay", "log-rotate"]).prop_map(String::from),
+        prop::sample::select(vec![
+            "primary",
+            "size",
+            "ips",
+            "uuid",
+            "attach",
+            "connect",
+            "sync",
+            "allow-replay",
+            "log-rotate"
+        ])
+        .prop_map(String::from),
         prop::sample::select(ActualKey::ALL.to_vec()).prop_map(|k| k.as_str().to_string()),
     ]
 }
@@ -51,16 +74,31 @@ fn wanted_link() -> impl Strategy<Value = (String, String, LinkKind<'static>)> {
     let sw = prop::sample::select(Switch::ALL.to_vec());
     prop_oneof![
         any::<[u8; 16]>().prop_map(|u| ("uuid".into(), Uuid(u).to_string(), LinkKind::Uuid)),
-        (host(), any::<std::net::Ipv4Addr>())
-            .prop_map(|(h, a)| (format!("ips/ip-{h}"), a.to_string(), LinkKind::Ip)),
-        (resource(), 1u64..(u64::MAX / 512))
-            .prop_map(|(r, n)| (format!("resource-{r}/size"), (n * 512).to_string(), LinkKind::Size)),
-        (resource(), host(), name())
-            .prop_map(|(r, h, d)| (format!("resource-{r}/data-{h}"), format!("/dev/{d}"), LinkKind::Data)),
-        (resource(), host(), resource())
-            .prop_map(|(r, h, d)| (format!("resource-{r}/device-{h}"), d.to_string(), LinkKind::Device)),
-        (resource(), host())
-            .prop_map(|(r, h)| (format!("resource-{r}/primary"), h.to_string(), LinkKind::Primary)),
+        (host(), any::<std::net::Ipv4Addr>()).prop_map(|(h, a)| (
+            format!("ips/ip-{h}"),
+            a.to_string(),
+            LinkKind::Ip
+        )),
+        (resource(), 1u64..(u64::MAX / 512)).prop_map(|(r, n)| (
+            format!("resource-{r}/size"),
+            (n * 512).to_string(),
+            LinkKind::Size
+        )),
+        (resource(), host(), name()).prop_map(|(r, h, d)| (
+            format!("resource-{r}/data-{h}"),
+            format!("/dev/{d}"),
+            LinkKind::Data
+        )),
+        (resource(), host(), resource()).prop_map(|(r, h, d)| (
+            format!("resource-{r}/device-{h}"),
+            d.to_string(),
+            LinkKind::Device
+        )),
+        (resource(), host()).prop_map(|(r, h)| (
+            format!("resource-{r}/primary"),
+            h.to_string(),
+            LinkKind::Primary
+        )),
         (resource(), host(), sw, any::<bool>()).prop_map(|(r, h, w, on)| (
             format!("resource-{r}/todo-{h}/{}", w.as_str()),
             u8::from(on).to_string(),
@@ -79,22 +117,30 @@ fn reported_link() -> impl Strategy<Value = (String, String)> {
     prop_oneof![
         (resource(), host(), 0..=MAX_LOG_NUMBER)
             .prop_map(|(r, h, n)| (format!("resource-{r}/actual-{h}/log-number"), n.to_string())),
-        (resource(), host(), any::<u64>())
-            .prop_map(|(r, h, n)| (format!("resource-{r}/actual-{h}/writeback-pending"), n.to_string())),
+        (resource(), host(), any::<u64>()).prop_map(|(r, h, n)| (
+            format!("resource-{r}/actual-{h}/writeback-pending"),
+            n.to_string()
+        )),
         (host(), any::<u64>(), any::<bool>()).prop_map(|(h, n, rest)| (
-            format!("actual-{h}/{}", if rest { "rest-space" } else { "total-space" }),
+            format!(
+                "actual-{h}/{}",
+                if rest { "rest-space" } else { "total-space" }
+            ),
             n.to_string()
         )),
         (resource(), host(), "[ -~]{1,200}")
             .prop_map(|(r, h, e)| (format!("resource-{r}/actual-{h}/error"), e)),
-        (resource(), host())
-            .prop_map(|(r, h)| (format!("resource-{r}/actual-{h}/error"), NO_ERROR.to_string())),
+        (resource(), host()).prop_map(|(r, h)| (
+            format!("resource-{r}/actual-{h}/error"),
+            NO_ERROR.to_string()
+        )),
         (host(), stamp()).prop_map(|(h, st)| (format!("actual-{h}/alive"), st.to_string())),
-        (resource(), host(), log_name(), any::<u64>(), any::<u64>())
-            .prop_map(|(r, h, log, pos, len)| (
+        (resource(), host(), log_name(), any::<u64>(), any::<u64>()).prop_map(
+            |(r, h, log, pos, len)| (
                 format!("resource-{r}/replay-{h}"),
                 ReplayValue { log, pos, len }.to_string()
-            )),
+            )
+        ),
     ]
 }
 
@@ -102,8 +148,24 @@ fn reported_link() -> impl Strategy<Value = (String, String)> {
 fn hostile() -> impl Strategy<Value = String> {
     proptest::collection::vec(
         prop_oneof![
-            Just('/'), Just('.'), Just('-'), Just(','), Just(':'), Just('\0'), Just('\n'), Just('['), Just(']'),
-            Just('0'), Just('1'), Just('9'), Just('a'), Just('f'), Just('z'), Just('A'), Just('é'), any::<char>(),
+            Just('/'),
+            Just('.'),
+            Just('-'),
+            Just(','),
+            Just(':'),
+            Just('\0'),
+            Just('\n'),
+            Just('['),
+            Just(']'),
+            Just('0'),
+            Just('1'),
+            Just('9'),
+            Just('a'),
+            Just('f'),
+            Just('z'),
+            Just('A'),
+            Just('é'),
+            any::<char>(),
         ],
         0..80,
     )
@@ -111,9 +173,20 @@ fn hostile() -> impl Strategy<Value = String> {
 }
 
 const VALUE_KINDS: [ValueKind; 15] = [
-    ValueKind::Uuid, ValueKind::Ip, ValueKind::Size, ValueKind::DataPath, ValueKind::Device,
-    ValueKind::Primary, ValueKind::Switch, ValueKind::LogRotate, ValueKind::LogNumber,
-    ValueKind::Count, ValueKind::Replay, ValueKind::Version, ValueKind::Stamp, ValueKind::Word,
+    ValueKind::Uuid,
+    ValueKind::Ip,
+    ValueKind::Size,
+    ValueKind::DataPath,
+    ValueKind::Device,
+    ValueKind::Primary,
+    ValueKind::Switch,
+    ValueKind::LogRotate,
+    ValueKind::LogNumber,
+    ValueKind::Count,
+    ValueKind::Replay,
+    ValueKind::Version,
+    ValueKind::Stamp,
+    ValueKind::Word,
     ValueKind::Text,
 ];
 

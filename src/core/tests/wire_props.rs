@@ -61,23 +61,34 @@ fn owned() -> impl Strategy<Value = Owned> {
         proptest::collection::vec(any::<u8>(), 0..700),
         any::<[u8; 32]>(),
     )
-        .prop_map(|(kind, host, a, b, c, (fp, p, t), entries, bytes, nonce)| Owned {
-            kind,
-            host,
-            a,
-            b,
-            c,
-            s1: match kind { 3 => p, 13 => t, _ => fp },
-            entries,
-            bytes,
-            nonce,
-        })
+        .prop_map(
+            |(kind, host, a, b, c, (fp, p, t), entries, bytes, nonce)| Owned {
+                kind,
+                host,
+                a,
+                b,
+                c,
+                s1: match kind {
+                    3 => p,
+                    13 => t,
+                    _ => fp,
+                },
+                entries,
+                bytes,
+                nonce,
+            },
+        )
 }
 
 fn with_message<R>(o: &Owned, buf: &mut [u8], f: impl FnOnce(&Message<'_>) -> R) -> R {
     let mut b = EntriesBuilder::new(buf);
     for (p, s, t) in &o.entries {
-        b.push(&TreeEntry { path: p, stamp: *s, target: t }).unwrap();
+        b.push(&TreeEntry {
+            path: p,
+            stamp: *s,
+            target: t,
+        })
+        .unwrap();
     }
     let entries = b.finish();
     let digests_len = o.bytes.len() / 32 * 32;
@@ -91,27 +102,66 @@ fn with_message<R>(o: &Owned, buf: &mut [u8], f: impl FnOnce(&Message<'_>) -> R)
             mac: [7; 32],
             host: o.host,
         }),
-        2 => Message::HelloAck(HelloAck { version: 1, features: o.a, nonce: o.nonce, mac: [0; 32], host: o.host }),
+        2 => Message::HelloAck(HelloAck {
+            version: 1,
+            features: o.a,
+            nonce: o.nonce,
+            mac: [0; 32],
+            host: o.host,
+        }),
         3 => Message::ListTree { path: &o.s1 },
         4 => Message::TreeEntries(entries),
         5 => {
-            let (p, s, t) = o.entries.first().cloned().unwrap_or(("uuid".into(), Stamp::ZERO, "x".into()));
+            let (p, s, t) =
+                o.entries
+                    .first()
+                    .cloned()
+                    .unwrap_or(("uuid".into(), Stamp::ZERO, "x".into()));
             return with_push(&p, s, &t, f);
         }
         6 => Message::FileInfoRequest { path: &o.s1 },
-        7 => Message::FileInfo { path: &o.s1, size: o.a, complete: o.b % 2 == 1 },
-        8 => Message::ReadRange { path: &o.s1, offset: o.a, len: o.b % (1 << 20) },
-        9 => Message::Data { offset: o.a, bytes: &o.bytes },
-        10 => Message::BlockDigestsRequest { offset: o.a, block_size: 4096, count: o.c },
-        11 => Message::BlockDigests { offset: o.a, block_size: 512 << (o.c % 12), digests: &o.bytes[..digests_len] },
-        12 => Message::BlockData { offset: o.a, bytes: &o.bytes },
-        _ => Message::Error { code: o.b, message: &o.s1 },
+        7 => Message::FileInfo {
+            path: &o.s1,
+            size: o.a,
+            complete: o.b % 2 == 1,
+        },
+        8 => Message::ReadRange {
+            path: &o.s1,
+            offset: o.a,
+            len: o.b % (1 << 20),
+        },
+        9 => Message::Data {
+            offset: o.a,
+            bytes: &o.bytes,
+        },
+        10 => Message::BlockDigestsRequest {
+            offset: o.a,
+            block_size: 4096,
+            count: o.c,
+        },
+        11 => Message::BlockDigests {
+            offset: o.a,
+            block_size: 512 << (o.c % 12),
+            digests: &o.bytes[..digests_len],
+        },
+        12 => Message::BlockData {
+            offset: o.a,
+            bytes: &o.bytes,
+        },
+        _ => Message::Error {
+            code: o.b,
+            message: &o.s1,
+        },
     };
     f(&m)
 }
 
 fn with_push<R>(p: &str, s: Stamp, t: &str, f: impl FnOnce(&Message<'_>) -> R) -> R {
-    f(&Message::PushLink(TreeEntry { path: p, stamp: s, target: t }))
+    f(&Message::PushLink(TreeEntry {
+        path: p,
+        stamp: s,
+        target: t,
+    }))
 }
 
 proptest! {
@@ -181,9 +231,18 @@ proptest! {
 
 #[test]
 fn hostile_names_rejected() {
-    for bad in ["../etc", "resource-x/../../etc", "/abs", "resource-x//log", "resource-X"] {
+    for bad in [
+        "../etc",
+        "resource-x/../../etc",
+        "/abs",
+        "resource-x//log",
+        "resource-X",
+    ] {
         let mut out = vec![0u8; 512];
         let m = Message::FileInfoRequest { path: bad };
-        assert!(encode_frame(&SoftCrc32c, 1, Stamp::ZERO, &m, &mut out).is_err(), "{bad}");
+        assert!(
+            encode_frame(&SoftCrc32c, 1, Stamp::ZERO, &m, &mut out).is_err(),
+            "{bad}"
+        );
     }
 }

@@ -139,7 +139,10 @@ impl<'b> EntriesBuilder<'b> {
 
     /// Appends an entry; on error the batch is unchanged.
     pub fn push(&mut self, e: &TreeEntry<'_>) -> Result<(), EncodeError> {
-        let count = self.count.checked_add(1).ok_or(EncodeError::BufferTooSmall)?;
+        let count = self
+            .count
+            .checked_add(1)
+            .ok_or(EncodeError::BufferTooSmall)?;
         let start = self.w.position();
         if let Err(err) = e.write(&mut self.w) {
             self.w.rewind(start);

@@ -93,8 +93,7 @@ pub fn decode_frame<'a, C: Crc32c + ?Sized>(
     if len > MAX_PAYLOAD {
         return Err(DecodeError::TooLong);
     }
-    if field16(off::FLAGS)? != 0 || field16(off::RESERVED)? != 0 || field32(off::RESERVED2)? != 0
-    {
+    if field16(off::FLAGS)? != 0 || field16(off::RESERVED)? != 0 || field32(off::RESERVED2)? != 0 {
         return Err(DecodeError::Malformed);
     }
     let stamp = Stamp {

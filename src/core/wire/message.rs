@@ -130,7 +130,11 @@ fn block_size_ok(bs: u32) -> bool {
 }
 
 fn range_ok(offset: u64, len: usize) -> bool {
-    len <= MAX_DATA && u64::try_from(len).ok().and_then(|l| offset.checked_add(l)).is_some()
+    len <= MAX_DATA
+        && u64::try_from(len)
+            .ok()
+            .and_then(|l| offset.checked_add(l))
+            .is_some()
 }
 
 fn file_path_ok(p: &str) -> bool {
@@ -169,8 +173,7 @@ impl<'a> Message<'a> {
                 file_path_ok(path)
             }
             Message::ReadRange { path, offset, len } => {
-                file_path_ok(path)
-                    && usize::try_from(len).is_ok_and(|l| range_ok(offset, l))
+                file_path_ok(path) && usize::try_from(len).is_ok_and(|l| range_ok(offset, l))
             }
             Message::Data { offset, bytes } | Message::BlockData { offset, bytes } => {
                 range_ok(offset, bytes.len())
