@@ -4,13 +4,13 @@
 //! the transitions between down, attached (data device open, logs
 //! replayed) and primary (`/dev/mars/RES` served through the log).
 
-use super::engine::{Engine, IoWorker, Writeback};
 use super::ffi::{self, fpath, Bdev, Disk, Path, Thread};
 use super::logfile::LogWriter;
 use super::mars_core::names::{DeviceName, HostName, ResourceName};
 use super::mars_core::tree::{
     parse_size, parse_switch, parse_u64, DataPath, PrimaryValue, ReplayValue,
 };
+use super::primary::{Engine, IoWorker, Writeback};
 use super::replay;
 use super::tree;
 use core::fmt::Write;

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! What the primary's threads share: the [`Engine`] (overlay, writeback
+//! queue, durable mark, failure state) and the in-memory write records.
+
+use super::overlay::{Chunk, Overlay};
+use crate::crc::KernelCrc32c;
+use crate::ffi::Bdev;
+use crate::mars_core::log::writer::{encoded_len, RecordWriter};
+use crate::mars_core::log::{Header, HEADER_LEN};
+use crate::mars_core::names::{HostName, LogName, ResourceName};
+use kernel::prelude::*;
+use kernel::sync::atomic::{Atomic, Relaxed};
+use kernel::sync::{new_condvar, new_mutex, Arc, CondVar, Mutex};
+/// A write held in memory until writeback: the whole encoded log record.
+pub(crate) struct Rec {
+    pub(super) buf: KVVec<u8>,
+    /// Device byte offset of the data.
+    pub(crate) dev_off: u64,
+    /// Data length.
+    pub(crate) len: u64,
+    /// The log holding the record and the log offset just past it.
+    pub(crate) log: LogName,
+    /// Log offset just past the record.
+    pub(crate) log_end: u64,
+}
+
+impl Rec {
+    /// The written data.
+    pub(crate) fn payload(&self) -> &[u8] {
+        let end = HEADER_LEN.saturating_add(self.len as usize);
+        self.buf.get(HEADER_LEN..end).unwrap_or(&[])
+    }
+}
+
+/// Encodes a write record for `header` into a new buffer; `fill` copies
+/// the data (`header.len` bytes) straight into its place after the
+/// header, and the checksum covers it without a second copy.
+pub(crate) fn encode_write(
+    header: &Header,
+    fill: impl FnOnce(&mut [u8]) -> Result,
+) -> Result<KVVec<u8>> {
+    let len = usize::try_from(header.len).map_err(|_| EINVAL)?;
+    let total = encoded_len(len).ok_or(EINVAL)?;
+    let mut buf = KVVec::<u8>::from_elem(0u8, total, GFP_KERNEL)?;
+    let (head, rest) = buf.split_at_mut_checked(HEADER_LEN).ok_or(EINVAL)?;
+    let mut w = RecordWriter::begin(&KernelCrc32c, header, head).map_err(|_| EINVAL)?;
+    let (payload, tail) = rest.split_at_mut_checked(len).ok_or(EINVAL)?;
+    fill(payload)?;
+    w.payload(&KernelCrc32c, payload).map_err(|_| EINVAL)?;
+    w.finish(&KernelCrc32c, tail).map_err(|_| EINVAL)?;
+    Ok(buf)
+}
+
+impl Chunk for Arc<Rec> {
+    fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(self, other)
+    }
+}
+
+/// Requests the I/O thread takes per batch.
+pub(super) const BATCH: usize = 32;
+
+/// Longest time written-back data stays unsynced on a busy device.
+pub(super) const SYNC_MS: i64 = 1000;
+/// Shortest time between syncs when the queue runs empty.
+pub(super) const IDLE_SYNC_MS: i64 = 200;
+
+/// State shared by the I/O thread, the writeback thread and the control
+/// thread.
+#[pin_data]
+pub(crate) struct Engine {
+    /// The resource.
+    pub(crate) res: ResourceName,
+    /// This host.
+    pub(crate) host: HostName,
+    /// The data device.
+    pub(crate) bdev: Arc<Bdev>,
+    /// The device's size in bytes.
+    pub(crate) size: u64,
+    /// Memory that pending records may hold before writes wait.
+    pub(super) mem_limit: u64,
+    #[pin]
+    pub(super) overlay: Mutex<Overlay<Arc<Rec>>>,
+    /// Records waiting for writeback, oldest first.
+    #[pin]
+    pub(super) queue: Mutex<KVec<Arc<Rec>>>,
+    /// Signalled when the queue grows (for writeback) and when writeback
+    /// finished a batch (for the I/O thread waiting on memory or drain).
+    #[pin]
+    pub(super) progress: CondVar,
+    /// Bytes held by pending records.
+    pub(super) pending_bytes: Atomic<u64>,
+    /// Written back but not yet synced and recorded in `replay-HOST`.
+    pub(super) unsynced: Atomic<bool>,
+    /// Current log number (for reports).
+    pub(crate) log_number: Atomic<u32>,
+    /// Log number the operator wants to be current (todo-HOST/log-rotate).
+    pub(crate) rotate_to: Atomic<u32>,
+    /// Set by the control thread when /mars is (nearly) full.
+    pub(crate) space_low: Atomic<bool>,
+    /// Whether the I/O thread runs in emergency mode (writes bypass the log).
+    pub(crate) emergency: Atomic<bool>,
+    /// A fatal error stopped the data path (writes fail with EIO).
+    pub(crate) failed: Atomic<bool>,
+    /// How far the logs are durable: every log numbered below `.0` is
+    /// complete and synced, log `.0` up to offset `.1`. Writeback never
+    /// records a replay position beyond it.
+    #[pin]
+    pub(super) durable_mark: Mutex<(u32, u64)>,
+}
+
+impl Engine {
+    /// A new engine for `res` on `bdev`.
+    pub(crate) fn new(
+        res: ResourceName,
+        host: HostName,
+        bdev: Arc<Bdev>,
+        size: u64,
+        mem_limit: u64,
+        first_log: u32,
+    ) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Engine {
+                res,
+                host,
+                bdev,
+                size,
+                mem_limit,
+                overlay <- new_mutex!(Overlay::new()),
+                queue <- new_mutex!(KVec::new()),
+                progress <- new_condvar!(),
+                pending_bytes: Atomic::new(0),
+                unsynced: Atomic::new(false),
+                log_number: Atomic::new(first_log),
+                rotate_to: Atomic::new(0),
+                space_low: Atomic::new(false),
+                emergency: Atomic::new(false),
+                failed: Atomic::new(false),
+                durable_mark <- new_mutex!((first_log, 0)),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Stops the data path for good: reads and writes fail, writeback
+    /// stops writing and never moves `replay-HOST` again. The operator's
+    /// down/up replays the logs from where writeback had safely come.
+    pub(crate) fn fail(&self, what: &str, err: Error) {
+        if !self.failed.load(Relaxed) {
+            pr_err!(
+                "{}: {} failed ({}): resource stopped, take it down and up to recover\n",
+                self.res.as_str(),
+                what,
+                err.to_errno()
+            );
+        }
+        self.failed.store(true, Relaxed);
+        self.progress.notify_all();
+    }
+
+    /// Records that `log` is durable up to `pos` (all logs before it are
+    /// complete).
+    pub(super) fn set_durable(&self, log: u32, pos: u64) {
+        *self.durable_mark.lock() = (log, pos);
+        self.progress.notify_all();
+    }
+
+    /// The part of a written-back position `(log, pos)` that is durable in
+    /// the log, which is as far as `replay-HOST` may move; `None` while an
+    /// earlier log is not complete.
+    pub(super) fn clamp_durable(&self, log: LogName, pos: u64) -> Option<u64> {
+        let (mark_log, mark_pos) = *self.durable_mark.lock();
+        if log.number < mark_log {
+            Some(pos)
+        } else if log.number == mark_log {
+            Some(pos.min(mark_pos))
+        } else {
+            None
+        }
+    }
+
+    /// Bytes of log not yet written back.
+    pub(crate) fn pending_bytes(&self) -> u64 {
+        self.pending_bytes.load(Relaxed)
+    }
+
+    /// Whether nothing waits for writeback.
+    pub(super) fn drained(&self) -> bool {
+        self.queue.lock().is_empty() && self.pending_bytes() == 0 && !self.unsynced.load(Relaxed)
+    }
+
+    /// Waits (bounded steps) until writeback has caught up completely.
+    pub(super) fn wait_drained(&self) {
+        while !self.drained() && !self.failed.load(Relaxed) {
+            let mut q = self.queue.lock();
+            if q.is_empty() && self.pending_bytes() == 0 && !self.unsynced.load(Relaxed) {
+                break;
+            }
+            let _ = self.progress.wait_interruptible_timeout(&mut q, 10);
+        }
+    }
+}
+
+#[kunit_tests(mars_record)]
+mod tests {
+    use super::encode_write;
+    use crate::crc::KernelCrc32c;
+    use crate::mars_core::lamport::Stamp;
+    use crate::mars_core::log::scanner::{Scanner, Verdict};
+    use crate::mars_core::log::Header;
+    use kernel::prelude::*;
+
+    /// A write request maps to one record that the scanner reads back
+    /// with the same position, length, sequence number and data.
+    #[test]
+    fn write_request_maps_to_one_record() {
+        let stamp = Stamp {
+            sec: 1_700_000_000,
+            nsec: 5,
+        };
+        let mut log = KVec::new();
+        for (seq, pos, len) in [(1u64, 0u64, 512u64), (2, 4096, 4096), (3, 1 << 20, 12288)] {
+            let header = Header::write(seq, stamp, pos, len, 0);
+            let buf = encode_write(&header, |p| {
+                for (i, b) in p.iter_mut().enumerate() {
+                    *b = (i as u64 ^ seq) as u8;
+                }
+                Ok(())
+            })
+            .unwrap();
+            log.extend_from_slice(&buf, GFP_KERNEL).unwrap();
+        }
+        let mut scanner = Scanner::new(&log, 0, 1, true, &KernelCrc32c);
+        let mut n = 0u64;
+        for rec in scanner.by_ref() {
+            n += 1;
+            assert_eq!(rec.header.seq, n);
+            assert_eq!(rec.payload.len() as u64, rec.header.len);
+            assert!(rec
+                .payload
+                .iter()
+                .enumerate()
+                .all(|(i, b)| *b == (i as u64 ^ n) as u8));
+        }
+        assert_eq!(n, 3);
+        assert_eq!(
+            scanner.verdict(),
+            Some(Verdict::CleanEnd {
+                offset: log.len() as u64
+            })
+        );
+    }
+
+    /// A failing copy (e.g. a request whose length does not match) makes
+    /// no record.
+    #[test]
+    fn failed_copy_makes_no_record() {
+        let header = Header::write(1, Stamp { sec: 1, nsec: 0 }, 0, 4096, 0);
+        assert!(encode_write(&header, |_| Err(EINVAL)).is_err());
+    }
+}

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The I/O thread of a primary resource: requests of `/dev/mars/RES` in
+//! arrival order, writes into the log, reads from the overlay and the data
+//! device, flushes as group commits, emergency mode and log rotation.
+
+use super::engine::{encode_write, Engine, Rec, BATCH, SYNC_MS};
+use super::overlay::Piece;
+use crate::ffi::{self, Disk, Rq, RqInfo, ThreadMain};
+use crate::logfile::LogWriter;
+use crate::mars_core::log::Header;
+use crate::mars_core::names::LogName;
+use crate::tree;
+use kernel::prelude::*;
+use kernel::sync::atomic::Relaxed;
+use kernel::sync::{new_mutex, Arc, Mutex};
+use kernel::time::{Instant, Monotonic};
+
+/// The I/O thread of a primary resource.
+#[pin_data]
+pub(crate) struct IoWorker {
+    engine: Arc<Engine>,
+    disk: Arc<Disk>,
+    #[pin]
+    log: Mutex<Option<LogWriter>>,
+}
+
+impl IoWorker {
+    /// A worker serving `disk`, appending to `log`.
+    pub(crate) fn new(engine: Arc<Engine>, disk: Arc<Disk>, log: LogWriter) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            try_pin_init!(IoWorker {
+                engine,
+                disk,
+                log <- new_mutex!(Some(log)),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Takes the log back when the thread has stopped (to close it).
+    pub(crate) fn take_log(&self) -> Option<LogWriter> {
+        self.log.lock().take()
+    }
+
+    /// Encodes the write `rq` as a record and appends it to the log.
+    fn log_write(&self, log: &mut LogWriter, rq: &Rq, info: &RqInfo) -> Result<Arc<Rec>> {
+        let header = Header::write(
+            log.next_seq,
+            tree::lamport_stamp(),
+            info.pos,
+            info.len,
+            log.durable,
+        )
+        .with_log_id(log.id);
+        let buf = encode_write(&header, |payload| rq.copy_out(payload))?;
+        log.append(&buf)?;
+        Ok(Arc::new(
+            Rec {
+                buf,
+                dev_off: info.pos,
+                len: info.len,
+                log: log.name,
+                log_end: log.pos,
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// Handles one write in normal mode: log, overlay, writeback queue.
+    fn write(&self, log: &mut LogWriter, rq: &Rq, info: &RqInfo) -> Result {
+        let e = &self.engine;
+        // Bound the memory pending records hold: wait for writeback.
+        while e.pending_bytes() > e.mem_limit && !e.failed.load(Relaxed) {
+            let mut q = e.queue.lock();
+            let _ = e.progress.wait_interruptible_timeout(&mut q, 10);
+        }
+        let rec = self.log_write(log, rq, info)?;
+        // The record is in the log now: if it cannot be indexed and queued
+        // the data path stops (reads would miss it, writeback would never
+        // write it); the next start replays it from the log.
+        let bytes = rec.buf.len() as u64;
+        if let Err(err) = e.overlay.lock().insert(info.pos, info.len, &rec) {
+            e.fail("indexing a write", err);
+            return Err(err);
+        }
+        {
+            // Counted under the queue lock, so writeback (which takes the
+            // queue under it) never subtracts before this adds.
+            let mut q = e.queue.lock();
+            if let Err(err) = q.push(rec, GFP_KERNEL) {
+                drop(q);
+                e.fail("queueing a write for writeback", err.into());
+                return Err(ENOMEM);
+            }
+            e.pending_bytes.fetch_add(bytes, Relaxed);
+        }
+        e.progress.notify_all();
+        Ok(())
+    }
+
+    /// Handles one write in emergency mode: straight to the data device.
+    fn write_direct(&self, rq: &Rq, info: &RqInfo, scratch: &mut KVVec<u8>) -> Result {
+        let len = usize::try_from(info.len).map_err(|_| EINVAL)?;
+        let buf = scratch.get_mut(..len).ok_or(EINVAL)?;
+        rq.copy_out(buf)?;
+        self.engine.bdev.file().write_all_at(buf, info.pos)
+    }
+
+    /// Serves a read: newest data from the overlay, the rest from disk.
+    fn read(&self, rq: &Rq, info: &RqInfo, scratch: &mut KVVec<u8>) -> Result {
+        let e = &self.engine;
+        let end = info.pos.checked_add(info.len).ok_or(EINVAL)?;
+        let mut pieces: KVec<Piece<Arc<Rec>>> = KVec::new();
+        e.overlay
+            .lock()
+            .lookup(info.pos, end, |p| Ok(pieces.push(p, GFP_KERNEL)?))?;
+        for p in pieces.iter() {
+            match p {
+                Piece::Data {
+                    start,
+                    end,
+                    chunk,
+                    offset,
+                } => {
+                    let from = usize::try_from(*offset).map_err(|_| EINVAL)?;
+                    let n = usize::try_from(end - start).map_err(|_| EINVAL)?;
+                    let data = chunk
+                        .payload()
+                        .get(from..from.saturating_add(n))
+                        .ok_or(EIO)?;
+                    rq.copy_in(start - info.pos, data)?;
+                }
+                Piece::Gap { start, end } => {
+                    let n = usize::try_from(end - start).map_err(|_| EINVAL)?;
+                    let buf = scratch.get_mut(..n).ok_or(EINVAL)?;
+                    e.bdev.file().read_exact_at(buf, *start)?;
+                    rq.copy_in(start - info.pos, buf)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Syncs the log: for a flush (`data_only`: only if write records are
+    /// not durable yet) or everything including a pending flush marker. A
+    /// failure stops the data path (the log is poisoned, so no later flush
+    /// can succeed over lost pages either).
+    fn sync_log(&self, log: &mut LogWriter, data_only: bool) -> Result {
+        let e = &self.engine;
+        let r = if data_only {
+            log.sync_data()
+        } else {
+            log.sync()
+        };
+        match r {
+            Ok(()) => {
+                e.set_durable(log.name.number, log.durable);
+                Ok(())
+            }
+            Err(err) => {
+                e.fail("syncing the log", err);
+                Err(err)
+            }
+        }
+    }
+
+    /// Switches to emergency mode: drain writeback, then bypass the log.
+    ///
+    /// Once writeback has drained, every record of the current log is on
+    /// the data device: the data device is synced, the log is closed, an
+    /// empty successor is started (if /mars can still hold an empty file)
+    /// and `replay-HOST` moves, durably, to the successor's start, so the
+    /// full log can be deleted (`marsadm log-delete`) and no crash can
+    /// replay old records over the direct writes that follow. Any failure
+    /// on the way stops the data path instead (writes end with an error,
+    /// nothing is corrupted): the pointer never moves past records that
+    /// are not durable on the data device.
+    fn enter_emergency(&self, slot: &mut Option<LogWriter>) {
+        let e = &self.engine;
+        let Some(mut log) = slot.take() else {
+            e.emergency.store(true, Relaxed);
+            return;
+        };
+        pr_warn!(
+            "{}: /mars is full: EMERGENCY MODE, writes bypass the log ({} ends at {})\n",
+            e.res.as_str(),
+            log.name,
+            log.pos
+        );
+        if self.sync_log(&mut log, false).is_err() {
+            *slot = Some(log);
+            return;
+        }
+        e.wait_drained();
+        if e.failed.load(Relaxed) {
+            *slot = Some(log);
+            return;
+        }
+        if let Err(err) = e.bdev.file().sync() {
+            e.fail("syncing the data device", err);
+            *slot = Some(log);
+            return;
+        }
+        let name = log.name;
+        if let Err(err) = log.close(&e.res) {
+            e.fail("closing the full log", err);
+            return;
+        }
+        let Some(next) = name.number.checked_add(1) else {
+            e.fail("numbering the next log", EOVERFLOW);
+            return;
+        };
+        let next_name = LogName {
+            number: next,
+            host: e.host,
+        };
+        *slot = LogWriter::create(&e.res, e.host, next).ok();
+        e.log_number.store(next, Relaxed);
+        e.set_durable(next, 0);
+        match tree::write_replay(&e.res, &e.host, (next_name, 0), true) {
+            Ok(()) => e.emergency.store(true, Relaxed),
+            Err(err) => e.fail("recording the replay position for emergency mode", err),
+        }
+    }
+
+    /// Leaves emergency mode: the data device is synced first (writes that
+    /// went straight to it would otherwise stay in its cache while later
+    /// flushes only sync the log), then logging resumes in the (empty) log
+    /// started when the emergency began, or in a new one.
+    fn leave_emergency(&self, slot: &mut Option<LogWriter>) -> Result {
+        let e = &self.engine;
+        if let Err(err) = e.bdev.file().sync() {
+            e.fail("syncing the data device when leaving emergency mode", err);
+            return Err(err);
+        }
+        if slot.is_none() {
+            *slot = Some(LogWriter::create(
+                &e.res,
+                e.host,
+                e.log_number.load(Relaxed),
+            )?);
+        }
+        e.emergency.store(false, Relaxed);
+        if let Some(log) = slot.as_ref() {
+            pr_info!(
+                "{}: /mars has space again: logging resumes in {}\n",
+                e.res.as_str(),
+                log.name
+            );
+        }
+        Ok(())
+    }
+
+    /// Closes the current log and starts the next one; returns its number.
+    fn rotate(&self, slot: &mut Option<LogWriter>) -> Result<u32> {
+        let e = &self.engine;
+        let old = slot.take().ok_or(EINVAL)?;
+        let next = old.name.number.checked_add(1).ok_or(EOVERFLOW)?;
+        // A log whose close failed may not be complete on disk: the data
+        // path stops (the caller fails it) rather than move on past it.
+        old.close(&e.res)?;
+        let new = LogWriter::create(&e.res, e.host, next)?;
+        e.log_number.store(next, Relaxed);
+        // Writeback may now move `replay-HOST` to the end of the old log.
+        e.set_durable(next, 0);
+        *slot = Some(new);
+        Ok(next)
+    }
+
+    /// One batch of requests.
+    fn serve(&self, batch: &mut KVec<Rq>, slot: &mut Option<LogWriter>, scratch: &mut KVVec<u8>) {
+        let e = &self.engine;
+        let mut waiting: KVec<(Rq, Result)> = KVec::new();
+        let mut need_sync = false;
+        for rq in batch.drain_all() {
+            let info = rq.info();
+            let failed = e.failed.load(Relaxed);
+            match info.op {
+                ffi::RQ_READ => {
+                    let r = if failed {
+                        Err(EIO)
+                    } else {
+                        self.read(&rq, &info, scratch)
+                    };
+                    rq.end(r);
+                }
+                ffi::RQ_WRITE | ffi::RQ_FLUSH if failed => rq.end(Err(EIO)),
+                ffi::RQ_WRITE if e.emergency.load(Relaxed) => {
+                    let r = self.write_direct(&rq, &info, scratch);
+                    if info.fua != 0 {
+                        need_sync = true;
+                        // On allocation failure the request is dropped, which ends it with EIO.
+                        let _ = waiting.push((rq, r), GFP_KERNEL);
+                    } else {
+                        rq.end(r);
+                    }
+                }
+                ffi::RQ_WRITE => {
+                    let r = match slot.as_mut() {
+                        Some(log) => self.write(log, &rq, &info),
+                        None => Err(EIO),
+                    };
+                    let r = match r {
+                        Err(err) if err == ENOSPC && !e.failed.load(Relaxed) => {
+                            self.enter_emergency(slot);
+                            if e.emergency.load(Relaxed) {
+                                self.write_direct(&rq, &info, scratch)
+                            } else {
+                                Err(EIO)
+                            }
+                        }
+                        r => r,
+                    };
+                    if info.fua != 0 {
+                        need_sync = true;
+                    }
+                    // Complete after this batch's sync (ordering with FUA
+                    // and flushes in the same batch stays simple).
+                    // On allocation failure the request is dropped, which ends it with EIO.
+                    let _ = waiting.push((rq, r), GFP_KERNEL);
+                }
+                ffi::RQ_FLUSH => {
+                    need_sync = true;
+                    let _ = waiting.push((rq, Ok(())), GFP_KERNEL);
+                }
+                _ => rq.end(Err(EOPNOTSUPP)),
+            }
+        }
+        if need_sync {
+            let r = if e.failed.load(Relaxed) {
+                Err(EIO)
+            } else if e.emergency.load(Relaxed) {
+                e.bdev
+                    .file()
+                    .sync()
+                    .inspect_err(|err| e.fail("syncing the data device", *err))
+            } else {
+                match slot.as_mut() {
+                    Some(log) => self.sync_log(log, true),
+                    None => Err(EIO),
+                }
+            };
+            if r.is_err() {
+                for (rq, _) in waiting.drain_all() {
+                    rq.end(Err(EIO));
+                }
+                return;
+            }
+        }
+        for (rq, r) in waiting.drain_all() {
+            rq.end(r);
+        }
+    }
+
+    /// Work done when no request is waiting: emergency transitions, log
+    /// rotation, and making a pending flush marker durable.
+    fn idle(&self, slot: &mut Option<LogWriter>, leave_failed: &mut bool) {
+        let e = &self.engine;
+        if e.failed.load(Relaxed) {
+            return;
+        }
+        if e.emergency.load(Relaxed) && !e.space_low.load(Relaxed) {
+            match self.leave_emergency(slot) {
+                Ok(()) => *leave_failed = false,
+                Err(err) => {
+                    // Said once per episode, not every 100 ms.
+                    if !*leave_failed {
+                        pr_err!(
+                            "{}: cannot leave emergency mode yet: {}\n",
+                            e.res.as_str(),
+                            err.to_errno()
+                        );
+                    }
+                    *leave_failed = true;
+                }
+            }
+        } else if !e.emergency.load(Relaxed) && e.space_low.load(Relaxed) {
+            self.enter_emergency(slot);
+        }
+        let want = e.rotate_to.load(Relaxed);
+        let cur = e.log_number.load(Relaxed);
+        if want > cur && !e.emergency.load(Relaxed) && !e.failed.load(Relaxed) {
+            match self.rotate(slot) {
+                Ok(n) => pr_info!("{}: log rotated to {}\n", e.res.as_str(), n),
+                Err(err) => e.fail("rotating the log", err),
+            }
+        }
+        if let Some(log) = slot
+            .as_mut()
+            .filter(|l| l.has_unsynced() && !e.emergency.load(Relaxed))
+        {
+            // Like a disk cache written out when idle: records not flushed
+            // by the user become durable (so writeback can record them),
+            // and a pending flush marker proves the last group of records.
+            let _ = self.sync_log(log, false);
+        }
+    }
+}
+
+impl ThreadMain for IoWorker {
+    fn run(&self) {
+        let e = &self.engine;
+        let mut slot = self.log.lock().take();
+        let mut batch: KVec<Rq> = KVec::new();
+        let mut leave_failed = false;
+        let mut last_log_sync = Instant::<Monotonic>::now();
+        let mut scratch = match KVVec::<u8>::from_elem(0u8, ffi::BLK_MAX_IO, GFP_KERNEL) {
+            Ok(s) => s,
+            Err(_) => {
+                e.fail("allocating the I/O thread's buffer", ENOMEM);
+                KVVec::new()
+            }
+        };
+        loop {
+            self.disk.wait(100);
+            if self.disk.take(&mut batch, BATCH).is_err() {
+                continue;
+            }
+            if batch.is_empty() {
+                if ffi::should_stop() {
+                    break;
+                }
+                self.idle(&mut slot, &mut leave_failed);
+                last_log_sync = Instant::<Monotonic>::now();
+                continue;
+            }
+            self.serve(&mut batch, &mut slot, &mut scratch);
+            // Under a steady load without flushes the log is still synced
+            // once a second, so `replay-HOST` keeps moving and logs can be
+            // deleted.
+            if last_log_sync.elapsed().as_millis() >= SYNC_MS {
+                if let Some(log) = slot
+                    .as_mut()
+                    .filter(|l| l.has_unsynced_data() && !e.failed.load(Relaxed))
+                {
+                    let _ = self.sync_log(log, true);
+                }
+                last_log_sync = Instant::<Monotonic>::now();
+            }
+        }
+        if let Some(log) = slot.as_mut() {
+            if !e.failed.load(Relaxed) {
+                let _ = self.sync_log(log, false);
+            }
+        }
+        *self.log.lock() = slot;
+    }
+}

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The writeback thread of a primary resource: queued records to the data
+//! device in log order, skipping bytes newer records overwrote; syncs the
+//! data device and moves `replay-HOST` forward.
+
+use super::engine::{Engine, Rec, IDLE_SYNC_MS, SYNC_MS};
+use crate::ffi::{self, ThreadMain};
+use crate::mars_core::names::LogName;
+use crate::tree;
+use kernel::prelude::*;
+use kernel::sync::atomic::Relaxed;
+use kernel::sync::Arc;
+use kernel::time::{Instant, Monotonic};
+
+/// The writeback thread of a primary resource.
+pub(crate) struct Writeback {
+    engine: Arc<Engine>,
+}
+
+impl Writeback {
+    /// A writeback worker for `engine`.
+    pub(crate) fn new(engine: Arc<Engine>) -> Result<Arc<Self>> {
+        Ok(Arc::new(Writeback { engine }, GFP_KERNEL)?)
+    }
+
+    /// Writes one batch of records back into the data device's page cache
+    /// and drops them from the overlay; returns the last one's position.
+    ///
+    /// Reads see the data there from now on (they read through the same
+    /// page cache); it becomes durable with the next [`Self::sync`], which
+    /// alone moves `replay-HOST` forward.
+    fn write_back(&self, recs: &KVec<Arc<Rec>>) -> Result<(LogName, u64)> {
+        let e = &self.engine;
+        let mut last = None;
+        let mut ranges: KVec<(u64, u64, u64)> = KVec::new();
+        for rec in recs.iter() {
+            ranges.clear();
+            e.overlay
+                .lock()
+                .owned(rec.dev_off, rec.len, rec, |s, end, off| {
+                    Ok(ranges.push((s, end, off), GFP_KERNEL)?)
+                })?;
+            for (s, end, off) in ranges.iter() {
+                let from = usize::try_from(*off).map_err(|_| EINVAL)?;
+                let n = usize::try_from(end - s).map_err(|_| EINVAL)?;
+                let data = rec.payload().get(from..from.saturating_add(n)).ok_or(EIO)?;
+                e.bdev.file().write_all_at(data, *s)?;
+            }
+            e.overlay.lock().remove(rec.dev_off, rec.len, rec)?;
+            last = Some((rec.log, rec.log_end));
+        }
+        last.ok_or(EINVAL)
+    }
+
+    /// Makes what was written back durable and records in `replay-HOST`
+    /// as much of it as is also durable in the log. Returns whether all
+    /// of `upto` could be recorded.
+    ///
+    /// `replay-HOST` is written without a directory sync: a position that
+    /// lags after a power cut only replays records again (idempotent), and
+    /// the journal commits renames in order, so a log deleted because of a
+    /// newer position never outlives that position.
+    fn sync(&self, upto: (LogName, u64), device_synced: &mut bool) -> Result<bool> {
+        let e = &self.engine;
+        if !*device_synced {
+            e.bdev.file().sync()?;
+            *device_synced = true;
+        }
+        let pos = e.clamp_durable(upto.0, upto.1);
+        if e.failed.load(Relaxed) {
+            return Ok(false);
+        }
+        if let Some(pos) = pos {
+            self.report(upto.0, pos);
+        }
+        Ok(pos == Some(upto.1))
+    }
+
+    /// Records how far writeback has come in `replay-HOST`.
+    fn report(&self, log: LogName, pos: u64) {
+        let e = &self.engine;
+        if let Err(err) = tree::write_replay(&e.res, &e.host, (log, pos), false) {
+            pr_warn!(
+                "{}: cannot update replay-{}: {}\n",
+                e.res.as_str(),
+                e.host.as_str(),
+                err.to_errno()
+            );
+        }
+    }
+}
+
+impl ThreadMain for Writeback {
+    fn run(&self) {
+        let e = &self.engine;
+        // Written back but not yet synced and recorded: where replay-HOST
+        // will move.
+        let mut unsynced: Option<(LogName, u64)> = None;
+        // Whether the data device was synced since the last write-back.
+        let mut device_synced = true;
+        let mut last_sync = Instant::<Monotonic>::now();
+        loop {
+            let stopping = ffi::should_stop();
+            let recs = {
+                let mut q = e.queue.lock();
+                if q.is_empty() && !stopping {
+                    let wait = if unsynced.is_none() { 100 } else { 20 };
+                    let _ = e.progress.wait_interruptible_timeout(&mut q, wait);
+                }
+                core::mem::take(&mut *q)
+            };
+            if recs.is_empty() && stopping && (unsynced.is_none() || e.failed.load(Relaxed)) {
+                break;
+            }
+            if !recs.is_empty() {
+                let bytes: u64 = recs.iter().map(|r| r.buf.len() as u64).sum();
+                // After a failure nothing more is written to the data
+                // device: it stays at what is durable, the logs hold the rest.
+                if !e.failed.load(Relaxed) {
+                    match self.write_back(&recs) {
+                        Ok(pos) => {
+                            e.unsynced.store(true, Relaxed);
+                            unsynced = Some(pos);
+                            device_synced = false;
+                        }
+                        Err(err) => e.fail("writeback to the data device", err),
+                    }
+                }
+                drop(recs);
+                e.pending_bytes.fetch_sub(bytes, Relaxed);
+                e.progress.notify_all();
+            }
+            if e.failed.load(Relaxed) {
+                // Never record a position after a failure.
+                unsynced = None;
+                e.unsynced.store(false, Relaxed);
+                continue;
+            }
+            // Sync (one device flush and one link update for many records)
+            // once a second when busy, soon after the queue runs empty, and
+            // before stopping.
+            let idle = e.queue.lock().is_empty();
+            if let Some(pos) = unsynced {
+                let ms = last_sync.elapsed().as_millis();
+                if ms >= SYNC_MS || (idle && ms >= IDLE_SYNC_MS) || stopping {
+                    match self.sync(pos, &mut device_synced) {
+                        // All recorded; or stopping, when the I/O thread
+                        // has made the log as durable as it will get.
+                        Ok(true) => unsynced = None,
+                        Ok(false) if stopping => unsynced = None,
+                        // Part of it is not durable in the log yet: again
+                        // after the next log fsync.
+                        Ok(false) => {}
+                        Err(err) => e.fail("syncing the data device", err),
+                    }
+                    if unsynced.is_none() || e.failed.load(Relaxed) {
+                        e.unsynced.store(false, Relaxed);
+                    }
+                    last_sync = Instant::<Monotonic>::now();
+                    e.progress.notify_all();
+                }
+            }
+        }
+    }
+}
