@@ -82,17 +82,14 @@ pub(crate) struct Engine {
     pub(super) mem_limit: u64,
     #[pin]
     pub(super) overlay: Mutex<Overlay<Arc<Rec>>>,
-    /// Records waiting for writeback, oldest first.
+    /// What waits for writeback, under one lock.
     #[pin]
-    pub(super) queue: Mutex<KVec<Arc<Rec>>>,
-    /// Signalled when the queue grows (for writeback) and when writeback
-    /// finished a batch (for the I/O thread waiting on memory or drain).
+    pub(super) backlog: Mutex<Backlog>,
+    /// Signalled (with `backlog` held or not) when the queue grows, for
+    /// writeback, and when writeback finished a batch or a sync, for the
+    /// I/O thread waiting on memory or drain.
     #[pin]
     pub(super) progress: CondVar,
-    /// Bytes held by pending records.
-    pub(super) pending_bytes: Atomic<u64>,
-    /// Written back but not yet synced and recorded in `replay-HOST`.
-    pub(super) unsynced: Atomic<bool>,
     /// Current log number (for reports).
     pub(crate) log_number: Atomic<u32>,
     /// Log number the operator wants to be current (todo-HOST/log-rotate).
@@ -128,10 +125,12 @@ impl Engine {
                 size,
                 mem_limit,
                 overlay <- new_mutex!(Overlay::new()),
-                queue <- new_mutex!(KVec::new()),
+                backlog <- new_mutex!(Backlog {
+                    queue: KVec::new(),
+                    bytes: 0,
+                    unsynced: false,
+                }),
                 progress <- new_condvar!(),
-                pending_bytes: Atomic::new(0),
-                unsynced: Atomic::new(false),
                 log_number: Atomic::new(first_log),
                 rotate_to: Atomic::new(0),
                 space_low: Atomic::new(false),
@@ -182,23 +181,35 @@ impl Engine {
 
     /// Bytes of log not yet written back.
     pub(crate) fn pending_bytes(&self) -> u64 {
-        self.pending_bytes.load(Relaxed)
+        self.backlog.lock().bytes
     }
 
+    /// Waits (bounded steps) until writeback has caught up completely, or
+    /// the data path failed.
+    pub(super) fn wait_drained(&self) {
+        let mut b = self.backlog.lock();
+        while !b.drained() && !self.failed.load(Relaxed) {
+            let _ = self.progress.wait_interruptible_timeout(&mut b, 10);
+        }
+    }
+}
+
+/// The writeback backlog: what the I/O thread queued and writeback has not
+/// yet made durable. One lock, so that "drained" is one consistent view.
+pub(crate) struct Backlog {
+    /// Records waiting for writeback, oldest first.
+    pub(super) queue: KVec<Arc<Rec>>,
+    /// Bytes held by records not yet written back (queued or being
+    /// written).
+    pub(super) bytes: u64,
+    /// Written back but not yet synced and recorded in `replay-HOST`.
+    pub(super) unsynced: bool,
+}
+
+impl Backlog {
     /// Whether nothing waits for writeback.
     pub(super) fn drained(&self) -> bool {
-        self.queue.lock().is_empty() && self.pending_bytes() == 0 && !self.unsynced.load(Relaxed)
-    }
-
-    /// Waits (bounded steps) until writeback has caught up completely.
-    pub(super) fn wait_drained(&self) {
-        while !self.drained() && !self.failed.load(Relaxed) {
-            let mut q = self.queue.lock();
-            if q.is_empty() && self.pending_bytes() == 0 && !self.unsynced.load(Relaxed) {
-                break;
-            }
-            let _ = self.progress.wait_interruptible_timeout(&mut q, 10);
-        }
+        self.queue.is_empty() && self.bytes == 0 && !self.unsynced
     }
 }
 

@@ -71,9 +71,11 @@ impl IoWorker {
     fn write(&self, log: &mut LogWriter, rq: &Rq, info: &RqInfo) -> Result {
         let e = &self.engine;
         // Bound the memory pending records hold: wait for writeback.
-        while e.pending_bytes() > e.mem_limit && !e.failed.load(Relaxed) {
-            let mut q = e.queue.lock();
-            let _ = e.progress.wait_interruptible_timeout(&mut q, 10);
+        {
+            let mut b = e.backlog.lock();
+            while b.bytes > e.mem_limit && !e.failed.load(Relaxed) {
+                let _ = e.progress.wait_interruptible_timeout(&mut b, 10);
+            }
         }
         let rec = self.log_write(log, rq, info)?;
         // The record is in the log now: if it cannot be indexed and queued
@@ -85,15 +87,13 @@ impl IoWorker {
             return Err(err);
         }
         {
-            // Counted under the queue lock, so writeback (which takes the
-            // queue under it) never subtracts before this adds.
-            let mut q = e.queue.lock();
-            if let Err(err) = q.push(rec, GFP_KERNEL) {
-                drop(q);
+            let mut b = e.backlog.lock();
+            if let Err(err) = b.queue.push(rec, GFP_KERNEL) {
+                drop(b);
                 e.fail("queueing a write for writeback", err.into());
                 return Err(ENOMEM);
             }
-            e.pending_bytes.fetch_add(bytes, Relaxed);
+            b.bytes = b.bytes.saturating_add(bytes);
         }
         e.progress.notify_all();
         Ok(())

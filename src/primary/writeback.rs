@@ -103,12 +103,12 @@ impl ThreadMain for Writeback {
         loop {
             let stopping = ffi::should_stop();
             let recs = {
-                let mut q = e.queue.lock();
-                if q.is_empty() && !stopping {
+                let mut b = e.backlog.lock();
+                if b.queue.is_empty() && !stopping {
                     let wait = if unsynced.is_none() { 100 } else { 20 };
-                    let _ = e.progress.wait_interruptible_timeout(&mut q, wait);
+                    let _ = e.progress.wait_interruptible_timeout(&mut b, wait);
                 }
-                core::mem::take(&mut *q)
+                core::mem::take(&mut b.queue)
             };
             if recs.is_empty() && stopping && (unsynced.is_none() || e.failed.load(Relaxed)) {
                 break;
@@ -117,10 +117,11 @@ impl ThreadMain for Writeback {
                 let bytes: u64 = recs.iter().map(|r| r.buf.len() as u64).sum();
                 // After a failure nothing more is written to the data
                 // device: it stays at what is durable, the logs hold the rest.
+                let mut written = false;
                 if !e.failed.load(Relaxed) {
                     match self.write_back(&recs) {
                         Ok(pos) => {
-                            e.unsynced.store(true, Relaxed);
+                            written = true;
                             unsynced = Some(pos);
                             device_synced = false;
                         }
@@ -128,19 +129,23 @@ impl ThreadMain for Writeback {
                     }
                 }
                 drop(recs);
-                e.pending_bytes.fetch_sub(bytes, Relaxed);
+                {
+                    let mut b = e.backlog.lock();
+                    b.bytes = b.bytes.saturating_sub(bytes);
+                    b.unsynced |= written;
+                }
                 e.progress.notify_all();
             }
             if e.failed.load(Relaxed) {
                 // Never record a position after a failure.
                 unsynced = None;
-                e.unsynced.store(false, Relaxed);
+                e.backlog.lock().unsynced = false;
                 continue;
             }
             // Sync (one device flush and one link update for many records)
             // once a second when busy, soon after the queue runs empty, and
             // before stopping.
-            let idle = e.queue.lock().is_empty();
+            let idle = e.backlog.lock().queue.is_empty();
             if let Some(pos) = unsynced {
                 let ms = last_sync.elapsed().as_millis();
                 if ms >= SYNC_MS || (idle && ms >= IDLE_SYNC_MS) || stopping {
@@ -155,7 +160,7 @@ impl ThreadMain for Writeback {
                         Err(err) => e.fail("syncing the data device", err),
                     }
                     if unsynced.is_none() || e.failed.load(Relaxed) {
-                        e.unsynced.store(false, Relaxed);
+                        e.backlog.lock().unsynced = false;
                     }
                     last_sync = Instant::<Monotonic>::now();
                     e.progress.notify_all();
