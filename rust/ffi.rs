@@ -107,6 +107,12 @@ mod raw {
             len: usize,
             pos: u64,
         ) -> isize;
+        pub(super) fn mars_file_writev(
+            f: *mut CFile,
+            vec: *const IoVec<'_>,
+            nr: core::ffi::c_uint,
+            pos: u64,
+        ) -> isize;
         pub(super) fn mars_file_sync(f: *mut CFile) -> c_int;
         pub(super) fn mars_file_size(f: *mut CFile) -> u64;
         pub(super) fn mars_file_truncate(f: *mut CFile, len: u64) -> c_int;
@@ -387,6 +393,30 @@ pub(crate) use fpath;
 
 // -------------------------------------------------------------------- files
 
+/// One buffer of a gathered write (`struct mars_iovec` of glue.h).
+#[repr(C)]
+pub(crate) struct IoVec<'a> {
+    base: *const c_void,
+    len: usize,
+    _buf: core::marker::PhantomData<&'a [u8]>,
+}
+
+impl<'a> IoVec<'a> {
+    /// Points at `buf`.
+    pub(crate) fn new(buf: &'a [u8]) -> Self {
+        IoVec {
+            base: buf.as_ptr().cast(),
+            len: buf.len(),
+            _buf: core::marker::PhantomData,
+        }
+    }
+
+    /// Length in bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
 /// An open file (`struct file *`), closed when dropped.
 ///
 /// # Invariants
@@ -462,6 +492,27 @@ impl File {
             done = done.checked_add(n).ok_or(EINVAL)?;
         }
         Ok(())
+    }
+
+    /// Writes `bufs` back to back at `pos`, in one call into the file
+    /// system unless it writes short. On error the file may hold part of
+    /// the data.
+    pub(crate) fn write_vectored_all_at(&self, bufs: &[IoVec<'_>], pos: u64) -> Result {
+        let total = bufs
+            .iter()
+            .try_fold(0usize, |t, b| t.checked_add(b.len))
+            .ok_or(EINVAL)?;
+        let nr = core::ffi::c_uint::try_from(bufs.len()).map_err(|_| EINVAL)?;
+        // SAFETY: `self.0` is an open file; `bufs` is an array of `nr`
+        // `struct mars_iovec`s (same layout, `#[repr(C)]`) whose buffers
+        // are valid for reads (the lifetime ties them to borrowed slices)
+        // for the duration of the call.
+        let n = check(unsafe { raw::mars_file_writev(self.0.as_ptr(), bufs.as_ptr(), nr, pos) })?;
+        if n == total {
+            Ok(())
+        } else {
+            Err(EIO)
+        }
     }
 
     /// `vfs_fsync`: data and metadata durable.

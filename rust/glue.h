@@ -61,6 +61,15 @@ struct file *mars_file_open(const char *path, int flags, unsigned short mode,
 void mars_file_close(struct file *f);
 long mars_file_read(struct file *f, void *buf, size_t len, u64 pos);
 long mars_file_write(struct file *f, const void *buf, size_t len, u64 pos);
+/* One buffer of a gathered write; the layout of struct kvec. */
+struct mars_iovec {
+	const void *base;
+	size_t len;
+};
+/* Writes @nr buffers back to back at @pos: all bytes, or a negative errno
+ * (the file may then hold part of them). */
+long mars_file_writev(struct file *f, const struct mars_iovec *vec,
+		      unsigned int nr, u64 pos);
 int mars_file_sync(struct file *f);
 u64 mars_file_size(struct file *f);
 int mars_file_truncate(struct file *f, u64 len);

@@ -28,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/statfs.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 
 #include "glue.h"
 
@@ -83,6 +84,44 @@ long mars_file_write(struct file *f, const void *buf, size_t len, u64 pos)
 	loff_t off = pos;
 
 	return kernel_write(f, buf, len, &off);
+}
+
+/*
+ * One call into the file system for many records (it takes the inode lock,
+ * starts a journal handle and throttles dirty pages once per call, not per
+ * record). A short write is continued; a write that makes no progress is
+ * -EIO.
+ */
+long mars_file_writev(struct file *f, const struct mars_iovec *vec,
+		      unsigned int nr, u64 pos)
+{
+	struct iov_iter iter;
+	loff_t off = pos;
+	size_t total = 0;
+	long done = 0;
+	unsigned int i;
+
+	BUILD_BUG_ON(sizeof(struct mars_iovec) != sizeof(struct kvec));
+	BUILD_BUG_ON(offsetof(struct mars_iovec, base) !=
+		     offsetof(struct kvec, iov_base));
+	BUILD_BUG_ON(offsetof(struct mars_iovec, len) !=
+		     offsetof(struct kvec, iov_len));
+	for (i = 0; i < nr; i++) {
+		if (check_add_overflow(total, vec[i].len, &total) ||
+		    total > LONG_MAX)
+			return -EINVAL;
+	}
+	iov_iter_kvec(&iter, ITER_SOURCE, (const struct kvec *)vec, nr, total);
+	while (iov_iter_count(&iter)) {
+		ssize_t n = vfs_iter_write(f, &iter, &off, 0);
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return -EIO;
+		done += n;
+	}
+	return done;
 }
 
 int mars_file_sync(struct file *f)

@@ -5,7 +5,7 @@
 //! `version-NNNNNNNNN-HOST` link (the digest chain over logs).
 
 use super::crc::KernelCrc32c;
-use super::ffi::{File, Path};
+use super::ffi::{File, IoVec, Path};
 use super::mars_core::log::{encode_record, Header, MIN_RECORD_LEN};
 use super::mars_core::names::{HostName, LogName, ResourceName};
 use super::mars_core::tree::{Digest, VersionValue};
@@ -71,12 +71,31 @@ impl LogWriter {
         })
     }
 
-    /// Appends one encoded write record. On failure the log is cut back to
-    /// where it was, so a failed append never leaves a torn record behind
-    /// (if even that fails, the log is poisoned).
-    pub(crate) fn append(&mut self, record: &[u8]) -> Result {
-        self.append_raw(record)?;
-        self.data_end = self.pos;
+    /// Appends encoded write records (numbered `next_seq`, `next_seq + 1`,
+    /// ... in order, starting at offset `pos`) with one write into the
+    /// file. On failure the log is cut back to where it was, so a failed
+    /// append never leaves a torn record behind (if even that fails, the
+    /// log is poisoned).
+    pub(crate) fn append_batch(&mut self, records: &[IoVec<'_>]) -> Result {
+        if self.poisoned {
+            return Err(EIO);
+        }
+        let bytes = records
+            .iter()
+            .try_fold(0u64, |t, r| t.checked_add(r.len() as u64))
+            .ok_or(EINVAL)?;
+        let end = self.pos.checked_add(bytes).ok_or(EINVAL)?;
+        let count = u64::try_from(records.len()).map_err(|_| EINVAL)?;
+        let next_seq = self.next_seq.checked_add(count).ok_or(EOVERFLOW)?;
+        if let Err(e) = self.file.write_vectored_all_at(records, self.pos) {
+            if self.file.truncate(self.pos).is_err() {
+                self.poisoned = true;
+            }
+            return Err(e);
+        }
+        self.pos = end;
+        self.next_seq = next_seq;
+        self.data_end = end;
         Ok(())
     }
 

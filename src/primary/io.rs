@@ -6,7 +6,7 @@
 
 use super::engine::{encode_write, Engine, Rec, BATCH, SYNC_MS};
 use super::overlay::Piece;
-use crate::ffi::{self, Disk, Rq, RqInfo, ThreadMain};
+use crate::ffi::{self, Disk, IoVec, Rq, RqInfo, ThreadMain};
 use crate::logfile::LogWriter;
 use crate::mars_core::log::Header;
 use crate::mars_core::names::LogName;
@@ -15,6 +15,18 @@ use kernel::prelude::*;
 use kernel::sync::atomic::Relaxed;
 use kernel::sync::{new_mutex, Arc, Mutex};
 use kernel::time::{Instant, Monotonic};
+
+/// Log bytes gathered before they are appended with one write.
+const GROUP_BYTES: u64 = 4 << 20;
+
+/// Writes encoded as log records, not yet appended: the I/O thread appends
+/// them with one write into the log file (see [`IoWorker::commit`]).
+struct Group {
+    /// The requests and their records, in arrival order.
+    writes: KVec<(Rq, Arc<Rec>)>,
+    /// Encoded bytes of the records.
+    bytes: u64,
+}
 
 /// The I/O thread of a primary resource.
 #[pin_data]
@@ -43,32 +55,46 @@ impl IoWorker {
         self.log.lock().take()
     }
 
-    /// Encodes the write `rq` as a record and appends it to the log.
-    fn log_write(&self, log: &mut LogWriter, rq: &Rq, info: &RqInfo) -> Result<Arc<Rec>> {
-        let header = Header::write(
-            log.next_seq,
-            tree::lamport_stamp(),
-            info.pos,
-            info.len,
-            log.durable,
-        )
-        .with_log_id(log.id);
+    /// Encodes the write `rq` as the record that will follow `group` in
+    /// `log` (its sequence number and end offset count the records of the
+    /// group before it).
+    fn encode(&self, log: &LogWriter, group: &Group, rq: &Rq, info: &RqInfo) -> Result<Arc<Rec>> {
+        let count = u64::try_from(group.writes.len()).map_err(|_| EINVAL)?;
+        let seq = log.next_seq.checked_add(count).ok_or(EOVERFLOW)?;
+        let header = Header::write(seq, tree::lamport_stamp(), info.pos, info.len, log.durable)
+            .with_log_id(log.id);
         let buf = encode_write(&header, |payload| rq.copy_out(payload))?;
-        log.append(&buf)?;
+        let log_end = log
+            .pos
+            .checked_add(group.bytes)
+            .and_then(|p| p.checked_add(buf.len() as u64))
+            .ok_or(EINVAL)?;
         Ok(Arc::new(
             Rec {
                 buf,
                 dev_off: info.pos,
                 len: info.len,
                 log: log.name,
-                log_end: log.pos,
+                log_end,
             },
             GFP_KERNEL,
         )?)
     }
 
-    /// Handles one write in normal mode: log, overlay, writeback queue.
-    fn write(&self, log: &mut LogWriter, rq: &Rq, info: &RqInfo) -> Result {
+    /// Appends the records of `group` to the log with one write, then
+    /// indexes and queues them for writeback; their requests go to
+    /// `waiting` (they complete after the batch's sync, if any). If /mars
+    /// is full the resource enters emergency mode and the group is written
+    /// straight to the data device instead.
+    fn commit(
+        &self,
+        group: &mut Group,
+        slot: &mut Option<LogWriter>,
+        waiting: &mut KVec<(Rq, Result)>,
+    ) {
+        if group.writes.is_empty() {
+            return;
+        }
         let e = &self.engine;
         // Bound the memory pending records hold: wait for writeback.
         {
@@ -77,12 +103,59 @@ impl IoWorker {
                 let _ = e.progress.wait_interruptible_timeout(&mut b, 10);
             }
         }
-        let rec = self.log_write(log, rq, info)?;
-        // The record is in the log now: if it cannot be indexed and queued
-        // the data path stops (reads would miss it, writeback would never
-        // write it); the next start replays it from the log.
+        let r = match slot.as_mut() {
+            _ if e.failed.load(Relaxed) => Err(EIO),
+            Some(log) => {
+                let mut vecs = KVec::with_capacity(group.writes.len(), GFP_KERNEL);
+                if let Ok(v) = vecs.as_mut() {
+                    for (_, rec) in group.writes.iter() {
+                        // Cannot fail: the capacity is there.
+                        let _ = v.push(IoVec::new(&rec.buf), GFP_NOWAIT);
+                    }
+                }
+                match vecs {
+                    Ok(v) => log.append_batch(&v),
+                    Err(_) => Err(ENOMEM),
+                }
+            }
+            None => Err(EIO),
+        };
+        group.bytes = 0;
+        match r {
+            Ok(()) => {
+                for (rq, rec) in group.writes.drain_all() {
+                    let r = self.index(rec);
+                    // On allocation failure the request is dropped, which ends it with EIO.
+                    let _ = waiting.push((rq, r), GFP_KERNEL);
+                }
+            }
+            Err(err) if err == ENOSPC && !e.failed.load(Relaxed) => {
+                self.enter_emergency(slot);
+                for (rq, rec) in group.writes.drain_all() {
+                    let r = if e.emergency.load(Relaxed) {
+                        e.bdev.file().write_all_at(rec.payload(), rec.dev_off)
+                    } else {
+                        Err(EIO)
+                    };
+                    let _ = waiting.push((rq, r), GFP_KERNEL);
+                }
+            }
+            Err(err) => {
+                for (rq, _) in group.writes.drain_all() {
+                    let _ = waiting.push((rq, Err(err)), GFP_KERNEL);
+                }
+            }
+        }
+    }
+
+    /// Enters a record that is in the log into the overlay and the
+    /// writeback queue. If that fails the data path stops (reads would miss
+    /// it, writeback would never write it); the next start replays it from
+    /// the log.
+    fn index(&self, rec: Arc<Rec>) -> Result {
+        let e = &self.engine;
         let bytes = rec.buf.len() as u64;
-        if let Err(err) = e.overlay.lock().insert(info.pos, info.len, &rec) {
+        if let Err(err) = e.overlay.lock().insert(rec.dev_off, rec.len, &rec) {
             e.fail("indexing a write", err);
             return Err(err);
         }
@@ -272,9 +345,22 @@ impl IoWorker {
     fn serve(&self, batch: &mut KVec<Rq>, slot: &mut Option<LogWriter>, scratch: &mut KVVec<u8>) {
         let e = &self.engine;
         let mut waiting: KVec<(Rq, Result)> = KVec::new();
+        let mut group = Group {
+            writes: KVec::new(),
+            bytes: 0,
+        };
         let mut need_sync = false;
         for rq in batch.drain_all() {
             let info = rq.info();
+            // Writes for the log gather in `group`; anything else commits
+            // the group first, so reads see those writes and order holds.
+            let for_log = info.op == ffi::RQ_WRITE
+                && slot.is_some()
+                && !e.failed.load(Relaxed)
+                && !e.emergency.load(Relaxed);
+            if !for_log {
+                self.commit(&mut group, slot, &mut waiting);
+            }
             let failed = e.failed.load(Relaxed);
             match info.op {
                 ffi::RQ_READ => {
@@ -297,28 +383,31 @@ impl IoWorker {
                     }
                 }
                 ffi::RQ_WRITE => {
-                    let r = match slot.as_mut() {
-                        Some(log) => self.write(log, &rq, &info),
-                        None => Err(EIO),
-                    };
-                    let r = match r {
-                        Err(err) if err == ENOSPC && !e.failed.load(Relaxed) => {
-                            self.enter_emergency(slot);
-                            if e.emergency.load(Relaxed) {
-                                self.write_direct(&rq, &info, scratch)
-                            } else {
-                                Err(EIO)
-                            }
-                        }
-                        r => r,
-                    };
                     if info.fua != 0 {
                         need_sync = true;
                     }
-                    // Complete after this batch's sync (ordering with FUA
+                    // Completes after this batch's sync (ordering with FUA
                     // and flushes in the same batch stays simple).
-                    // On allocation failure the request is dropped, which ends it with EIO.
-                    let _ = waiting.push((rq, r), GFP_KERNEL);
+                    let Some(log) = slot.as_ref() else {
+                        let _ = waiting.push((rq, Err(EIO)), GFP_KERNEL);
+                        continue;
+                    };
+                    match self.encode(log, &group, &rq, &info) {
+                        Ok(rec) => {
+                            let bytes = rec.buf.len() as u64;
+                            // On allocation failure the request is dropped,
+                            // which ends it with EIO.
+                            if group.writes.push((rq, rec), GFP_KERNEL).is_ok() {
+                                group.bytes = group.bytes.saturating_add(bytes);
+                            }
+                            if group.bytes >= GROUP_BYTES {
+                                self.commit(&mut group, slot, &mut waiting);
+                            }
+                        }
+                        Err(err) => {
+                            let _ = waiting.push((rq, Err(err)), GFP_KERNEL);
+                        }
+                    }
                 }
                 ffi::RQ_FLUSH => {
                     need_sync = true;
@@ -327,6 +416,7 @@ impl IoWorker {
                 _ => rq.end(Err(EOPNOTSUPP)),
             }
         }
+        self.commit(&mut group, slot, &mut waiting);
         if need_sync {
             let r = if e.failed.load(Relaxed) {
                 Err(EIO)
