@@ -26,7 +26,8 @@ rows = [("4k random write IOPS (qd32)", "randwrite_4k_iops", True),
         ("4k random read IOPS (qd32, cold cache)", "randread_4k_cold_iops", True),
         ("1M sequential read MB/s (qd4, direct)", "seqread_1m_mbs", True),
         ("sequential read MB/s (buffered, 1 MiB reads)", "seqread_buffered_mbs", True),
-        ("4k write p99 latency (us, qd1)", "write_p99_lat_us", False)]
+        ("4k write p99 latency (us, qd1)", "write_p99_lat_us", False),
+        ("flush p99 latency under load (us)", "flush_p99_lat_us", False)]
 print("| metric | raw device | /dev/mars/r0 | ratio |")
 print("| --- | ---: | ---: | ---: |")
 for label, key, higher in rows:

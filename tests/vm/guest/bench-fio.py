@@ -6,7 +6,8 @@ Usage: bench-fio.py DEVICE SIZE RUNTIME
 fio (libaio, O_DIRECT): 4k random write qd32, 1M sequential write qd4,
 4k random read qd32 (warm: right after the writes), 4k random read qd32
 from a cold page cache, 1M sequential read qd4, 4k random write qd1 for
-the p99 latency. Plus a buffered sequential `dd`-style read of SIZE bytes
+the p99 latency, and the p99 of fsync (a device flush) after 4k writes
+while a background job streams 64k writes. Plus a buffered sequential `dd`-style read of SIZE bytes
 from a cold cache (1 MiB reads through the page cache).
 """
 import json
@@ -73,4 +74,17 @@ r["seqread_1m_mbs"] = j["read"]["bw"] / 1024
 r["seqread_buffered_mbs"] = buffered_read_mbs(dev, size_bytes(size))
 j = run("lat4k", "--rw=randwrite", "--bs=4k", "--iodepth=1")
 r["write_p99_lat_us"] = j["write"]["clat_ns"]["percentile"]["99.000000"] / 1000
+# Flush latency under load: 4k writes each followed by an fsync (a flush
+# of the device), next to a background writer streaming 64k writes.
+out = subprocess.run(
+    ["fio", f"--filename={dev}", "--ioengine=psync", f"--size={size}",
+     "--time_based", f"--runtime={runtime}", "--ramp_time=2",
+     "--randrepeat=0", "--output-format=json",
+     "--name=background", "--rw=randwrite", "--bs=64k", "--direct=1",
+     "--ioengine=libaio", "--iodepth=8",
+     "--name=flusher", "--rw=randwrite", "--bs=4k", "--direct=1",
+     "--ioengine=psync", "--fsync=1"],
+    check=True, capture_output=True, text=True).stdout
+flusher = [j for j in json.loads(out)["jobs"] if j["jobname"] == "flusher"][0]
+r["flush_p99_lat_us"] = flusher["sync"]["lat_ns"]["percentile"]["99.000000"] / 1000
 print(json.dumps(r))
