@@ -40,7 +40,27 @@ log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 fail() {
 	log "FAIL: $*"
 	echo "$*" >>"$RESULTS/failure"
+	_diagnose
 	exit 1
+}
+
+# On a failure, ask every running guest what its tasks are doing (blocked
+# tasks to the console, every process's state and kernel stack to
+# ctl/diag.txt), so that a stall can be told from slowness afterwards.
+_diagnose() {
+	[ -z "${_diagnosing:-}" ] || return 0
+	_diagnosing=1
+	local k any=0
+	for k in "${!_pid[@]}"; do
+		kill -0 "${_pid[$k]}" 2>/dev/null || continue
+		_submit "$k" 1 'echo w >/proc/sysrq-trigger 2>/dev/null
+			for p in /proc/[0-9]*; do
+				echo "== $(cat $p/comm 2>/dev/null) ${p#/proc/} $(cut -d" " -f3 $p/stat 2>/dev/null)"
+				cat $p/stack 2>/dev/null
+			done >/ctl/diag.txt 2>&1' 2>/dev/null || continue
+		any=1
+	done
+	[ $any = 0 ] || sleep 5
 }
 
 _gdir() { echo "$RESULTS/g$1"; }
