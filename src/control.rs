@@ -14,9 +14,6 @@ use kernel::sync::{new_mutex, Arc, Mutex};
 
 /// Milliseconds between periodic scans.
 const SCAN_MS: u32 = 2000;
-/// Nanoseconds between updates of `actual-HOST/alive` (a heartbeat: often
-/// enough for "last seen", rare enough not to churn the tree).
-const ALIVE_NS: u64 = 5_000_000_000;
 /// Below this much free space in /mars the resources enter emergency mode.
 const EMERGENCY_BYTES: u64 = 32 << 20;
 /// Below this share of free space (percent) the module warns.
@@ -32,9 +29,6 @@ pub(crate) struct Control {
     space_warned: Mutex<bool>,
     #[pin]
     last_error: Mutex<Option<i32>>,
-    /// Lamport time of the last `alive` update.
-    #[pin]
-    alive_at: Mutex<u64>,
 }
 
 impl Control {
@@ -46,7 +40,6 @@ impl Control {
                 resources <- new_mutex!(KVec::new()),
                 space_warned <- new_mutex!(false),
                 last_error <- new_mutex!(None),
-                alive_at <- new_mutex!(0),
             }),
             GFP_KERNEL,
         )
@@ -168,33 +161,13 @@ impl Control {
             None
         };
         r.converge(wanted.as_ref(), space_low);
-        if let Err(e) = r.report() {
-            pr_warn!(
-                "{}: cannot report state: {}\n",
-                r.name.as_str(),
-                e.to_errno()
-            );
+        // Said once per errno, not on every scan (a read-only /mars would
+        // otherwise fill the log).
+        let errno = r.report().err().map(|e| e.to_errno());
+        if let Some(n) = errno.filter(|_| errno != r.report_errno) {
+            pr_warn!("{}: cannot report state: {}\n", r.name.as_str(), n);
         }
-    }
-}
-
-impl Control {
-    /// Stamps `actual-HOST/alive` (at most every 5 s), so that `view`
-    /// can tell how long ago this host's module last scanned /mars.
-    fn report_alive(&self) {
-        let stamp = tree::lamport_stamp();
-        let ns = ffi::lamport_tick();
-        let mut at = self.alive_at.lock();
-        if ns.saturating_sub(*at) < ALIVE_NS {
-            return;
-        }
-        *at = ns;
-        let r = host_actual_dir(&self.host)
-            .and_then(|dir| fpath!("{}/alive", dir))
-            .and_then(|link| tree::write(&link, fpath!("{}", stamp)?.as_str()));
-        if let Err(e) = r {
-            self.note_error("cannot update /mars/actual-HOST/alive", e);
-        }
+        r.report_errno = errno;
     }
 }
 
@@ -203,7 +176,6 @@ impl ThreadMain for Control {
         pr_info!("control thread started for host {}\n", self.host.as_str());
         loop {
             self.scan();
-            self.report_alive();
             ffi::scan_done();
             ffi::trigger_wait(SCAN_MS);
             if ffi::should_stop() {

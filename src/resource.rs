@@ -153,6 +153,8 @@ pub(crate) struct Resource {
     pub(crate) error: Option<Message>,
     /// Set when it went down for an error: wait for the operator.
     blocked: bool,
+    /// The last error of [`Self::report`], if it failed.
+    pub(crate) report_errno: Option<i32>,
 }
 
 impl Resource {
@@ -165,6 +167,7 @@ impl Resource {
             attached: None,
             error: None,
             blocked: false,
+            report_errno: None,
         })
     }
 

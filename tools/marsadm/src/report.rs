@@ -56,7 +56,8 @@ pub struct HostReport {
     pub ip: Option<String>,
     /// Whether this is the host marsadm runs on.
     pub this_host: bool,
-    /// Seconds since its module last scanned /mars (`actual-HOST/alive`).
+    /// Seconds since its module was last seen: 0 for this host while the
+    /// module is loaded, else from `actual-HOST/alive`.
     pub alive_seconds_ago: Option<u64>,
 }
 
@@ -173,11 +174,16 @@ pub fn cluster_report(ctx: &Ctx, c: &Cluster) -> ClusterReport {
             name: h.to_string(),
             ip: c.ips.get(h).cloned(),
             this_host: *h == ctx.host,
-            alive_seconds_ago: c
-                .hosts
-                .get(h)
-                .and_then(|a| a.alive)
-                .map(|s| now.sec.saturating_sub(s.sec)),
+            // This host's module is seen right now if it is loaded; other
+            // hosts' liveness comes from their `alive` links.
+            alive_seconds_ago: if *h == ctx.host && ctx.kernel.is_loaded() {
+                Some(0)
+            } else {
+                c.hosts
+                    .get(h)
+                    .and_then(|a| a.alive)
+                    .map(|s| now.sec.saturating_sub(s.sec))
+            },
         })
         .collect();
     ClusterReport {
