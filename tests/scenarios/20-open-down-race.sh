@@ -2,7 +2,7 @@
 # after the kernel checked the open count but before the disk is deleted
 # keeps the disk alive: its close must not touch freed memory. The test
 # knob /proc/sys/mars/debug_teardown_delay_ms holds that window open for
-# 500 ms, so the race happens in every round. SLUB poisoning and red zones
+# 500 ms, so the race happens in most rounds. SLUB poisoning and red zones
 # are on and the kmalloc slabs are validated at the end, so a use after
 # free shows as a report in the console (the scenario fails on it).
 # timeout: 900
@@ -19,6 +19,7 @@ must 1 'echo 500 >/proc/sys/mars/debug_teardown_delay_ms'
 # check found the device closed, and outlives the disk's deletion), while
 # the kernel is asked to take the resource down again and again.
 must 1 -t 800 "set -e
+	hits=0
 	for round in \$(seq $rounds); do
 		marsadm up r0 >/dev/null
 		for i in \$(seq 600); do [ -b /dev/mars/r0 ] && break; sleep 0.1; done
@@ -36,8 +37,11 @@ must 1 -t 800 "set -e
 		test \"\$(readlink /mars/resource-r0/actual-g1/is-attached)\" = 0
 		echo \"round \$round: \$(cat /tmp/opens)\"
 		# The device went away while the opener ran: the race was on.
-		grep -q '^[1-9].*last error: No such' /tmp/opens
+		if grep -q '^[1-9].*last error: No such' /tmp/opens; then hits=\$((hits + 1)); fi
 	done
+	# Timing decides whether a round hits the window; most rounds must.
+	echo \"the race was on in \$hits of $rounds rounds\"
+	[ \$hits -ge $(( (rounds + 1) / 2 )) ]
 	echo 0 >/proc/sys/mars/debug_teardown_delay_ms
 	# The gendisk's private data is a kmalloc object (validating the
 	# bootstrap caches kmem_cache*, reports a false \"Freepointer corrupt\").
