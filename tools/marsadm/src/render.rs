@@ -81,6 +81,16 @@ fn cluster(out: &mut String, c: &ClusterReport, module_loaded: bool) {
         }
         line(out, "host", s);
     }
+    if c.read_only {
+        line(
+            out,
+            "READ-ONLY",
+            format!(
+                "{} is mounted read-only (an I/O error?): the kernel cannot report in it, the states below may be stale; see dmesg",
+                c.mars_dir
+            ),
+        );
+    }
     if c.emergency == Some(true) {
         line(
             out,

@@ -43,6 +43,10 @@ pub struct ClusterReport {
     pub total_bytes: Option<u64>,
     /// Whether this host's module is in emergency mode (/mars full).
     pub emergency: Option<bool>,
+    /// Whether /mars is mounted read-only (after an I/O error, ext4
+    /// remounts it so): the kernel can then report nothing in it, and the
+    /// states shown may be stale.
+    pub read_only: bool,
     /// Member hosts.
     pub hosts: Vec<HostReport>,
 }
@@ -192,6 +196,8 @@ pub fn cluster_report(ctx: &Ctx, c: &Cluster) -> ClusterReport {
         free_bytes: free,
         total_bytes: total,
         emergency: me.and_then(|a| a.is_emergency),
+        read_only: rustix::fs::statvfs(&ctx.mars)
+            .is_ok_and(|s| s.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY)),
         hosts,
     }
 }
