@@ -59,6 +59,7 @@ must 1 "$G
 		# then be in the kernel log.
 		grep -q ' /mars ext4 ro,' /proc/mounts || exit 1
 		dmesg | grep 'r0: syncing the log failed' || exit 1
+		marsadm view | grep 'READ-ONLY' || exit 1
 		echo '/mars went read-only: the stop is reported in dmesg only'
 	fi"
 # Recovery: remount /mars (its journal may have aborted), down/up replays;
