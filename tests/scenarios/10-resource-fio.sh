@@ -20,9 +20,10 @@ must 1 'md5sum <$DISK_DATA | diff - /tmp/md5-mars'
 must 1 'marsadm up r0'
 mars_wait_dev 1 r0
 must 1 '/repo/tests/vm/guest/fio-verify.sh verify /dev/mars/r0'
+# After a module reload the device must read exactly what fio verified
+# above (a second fio verify would only repeat that, at three minutes).
 must 1 'marsadm down r0 && rmmod mars && insmod $MARS_KO && marsadm up r0'
 mars_wait_dev 1 r0
-must 1 '/repo/tests/vm/guest/fio-verify.sh verify /dev/mars/r0'
 must 1 'md5sum </dev/mars/r0 | diff - /tmp/md5-mars'
 # Overlapping writes of mixed sizes (overlay trimming and splitting,
 # writeback skipping overwritten bytes, reads straddling overlay pieces and
