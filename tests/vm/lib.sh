@@ -47,20 +47,23 @@ fail() {
 # On a failure, ask every running guest what its tasks are doing (blocked
 # tasks to the console, every process's state and kernel stack to
 # ctl/diag.txt), so that a stall can be told from slowness afterwards.
+# Waits at most 20 s.
 _diagnose() {
 	[ -z "${_diagnosing:-}" ] || return 0
 	_diagnosing=1
-	local k any=0
+	local k n=0 asked=()
 	for k in "${!_pid[@]}"; do
 		kill -0 "${_pid[$k]}" 2>/dev/null || continue
-		_submit "$k" 1 'echo w >/proc/sysrq-trigger 2>/dev/null
-			for p in /proc/[0-9]*; do
-				echo "== $(cat $p/comm 2>/dev/null) ${p#/proc/} $(cut -d" " -f3 $p/stat 2>/dev/null)"
-				cat $p/stack 2>/dev/null
-			done >/ctl/diag.txt 2>&1' 2>/dev/null || continue
-		any=1
+		: >"$(_gdir "$k")/ctl/diag-request" && asked+=("$k")
 	done
-	[ $any = 0 ] || sleep 5
+	# The agent answers between two polls, even while a command runs.
+	while [ ${#asked[@]} -gt 0 ] && [ $n -lt 200 ]; do
+		for k in "${!asked[@]}"; do
+			[ -e "$(_gdir "${asked[$k]}")/ctl/diag-request" ] || unset "asked[$k]"
+		done
+		sleep 0.1
+		n=$((n + 1))
+	done
 }
 
 _gdir() { echo "$RESULTS/g$1"; }
