@@ -77,6 +77,19 @@ impl LogWriter {
     /// append never leaves a torn record behind (if even that fails, the
     /// log is poisoned).
     pub(crate) fn append_batch(&mut self, records: &[IoVec<'_>]) -> Result {
+        self.write_records(records)?;
+        self.data_end = self.pos;
+        Ok(())
+    }
+
+    /// Appends one record (a flush marker).
+    fn append_raw(&mut self, record: &[u8]) -> Result {
+        self.write_records(&[IoVec::new(record)])
+    }
+
+    /// Writes `records` at the end, all or nothing: on failure the log is
+    /// cut back (or poisoned if even that fails).
+    fn write_records(&mut self, records: &[IoVec<'_>]) -> Result {
         if self.poisoned {
             return Err(EIO);
         }
@@ -88,24 +101,6 @@ impl LogWriter {
         let count = u64::try_from(records.len()).map_err(|_| EINVAL)?;
         let next_seq = self.next_seq.checked_add(count).ok_or(EOVERFLOW)?;
         if let Err(e) = self.file.write_vectored_all_at(records, self.pos) {
-            if self.file.truncate(self.pos).is_err() {
-                self.poisoned = true;
-            }
-            return Err(e);
-        }
-        self.pos = end;
-        self.next_seq = next_seq;
-        self.data_end = end;
-        Ok(())
-    }
-
-    fn append_raw(&mut self, record: &[u8]) -> Result {
-        if self.poisoned {
-            return Err(EIO);
-        }
-        let end = self.pos.checked_add(record.len() as u64).ok_or(EINVAL)?;
-        let next_seq = self.next_seq.checked_add(1).ok_or(EOVERFLOW)?;
-        if let Err(e) = self.file.write_all_at(record, self.pos) {
             if self.file.truncate(self.pos).is_err() {
                 self.poisoned = true;
             }
