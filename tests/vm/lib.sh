@@ -218,7 +218,7 @@ on() {
 	_submit "$k" 0 "$cmd"
 	id=$_id
 	log "g$k\$ $cmd"
-	while [ ! -e "$ctl/rc-$id" ]; do
+	while [ ! -s "$ctl/rc-$id" ]; do
 		sleep 0.1
 		waited=$((waited + 1))
 		if [ $waited -ge $((timeout * 10)) ]; then
