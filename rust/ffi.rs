@@ -33,6 +33,10 @@ pub(crate) struct CTask {
 pub(crate) struct CBlk {
     _opaque: [u8; 0],
 }
+#[repr(C)]
+pub(crate) struct CMempool {
+    _opaque: [u8; 0],
+}
 
 /// `struct mars_rq_info` of glue.h.
 #[repr(C)]
@@ -87,6 +91,14 @@ mod raw {
         pub(super) fn mars_noio_save() -> u32;
         pub(super) fn mars_noio_restore(flags: u32);
         pub(super) fn mars_hostname(buf: *mut u8, len: usize) -> c_int;
+
+        pub(super) fn mars_fail_queue() -> bool;
+        pub(super) fn mars_buf_alloc(len: usize) -> *mut u8;
+        pub(super) fn mars_buf_free(buf: *mut u8);
+        pub(super) fn mars_pool_create(min_nr: core::ffi::c_uint, size: usize) -> *mut CMempool;
+        pub(super) fn mars_pool_alloc(pool: *mut CMempool, size: usize) -> *mut u8;
+        pub(super) fn mars_pool_free(buf: *mut u8, pool: *mut CMempool);
+        pub(super) fn mars_pool_destroy(pool: *mut CMempool);
 
         pub(super) fn mars_file_open(
             path: *const u8,
@@ -274,6 +286,142 @@ unsafe extern "C" fn thread_trampoline<T: ThreadMain>(data: *mut c_void) -> c_in
     // SAFETY: `flags` came from `mars_noio_save` in this thread.
     unsafe { raw::mars_noio_restore(flags) };
     0
+}
+
+/// Whether the fault attribute `fail_mars_queue` (debugfs, test kernels)
+/// says that entering a record into the writeback queue fails now.
+pub(crate) fn fail_queue() -> bool {
+    // SAFETY: no preconditions.
+    unsafe { raw::mars_fail_queue() }
+}
+
+/// A reserve of data buffers of one size (a `mempool`), for the data path
+/// to fall back on when memory is short; see [`DataBuf::alloc`].
+///
+/// # Invariants
+///
+/// `pool` came from `mars_pool_create` with buffers of `size` bytes and is
+/// destroyed only by `Drop`. Every [`DataBuf`] taken from it holds an
+/// `Arc` of it, so it outlives them all.
+pub(crate) struct BufPool {
+    pool: NonNull<CMempool>,
+    size: usize,
+}
+
+// SAFETY: a mempool may be used from any thread (it has its own lock).
+unsafe impl Send for BufPool {}
+// SAFETY: as for `Send`; `&BufPool` only allows allocating and freeing.
+unsafe impl Sync for BufPool {}
+
+impl BufPool {
+    /// A reserve of `count` buffers of `size` bytes, allocated now.
+    pub(crate) fn new(count: u32, size: usize) -> Result<Arc<Self>> {
+        // SAFETY: no preconditions; the result is checked for NULL.
+        let pool = unsafe { raw::mars_pool_create(count, size) };
+        let pool = NonNull::new(pool).ok_or(ENOMEM)?;
+        Ok(Arc::new(BufPool { pool, size }, GFP_KERNEL)?)
+    }
+}
+
+impl Drop for BufPool {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariants no buffer is out (each holds an
+        // `Arc` of the pool), and the pool is destroyed only here.
+        unsafe { raw::mars_pool_destroy(self.pool.as_ptr()) };
+    }
+}
+
+/// A zeroed byte buffer of the data path: allocated for its size, or taken
+/// from a [`BufPool`] reserve when memory is short; freed (or returned to
+/// the reserve) when dropped.
+///
+/// # Invariants
+///
+/// `ptr` points to `len` initialised bytes owned by this buffer: from
+/// `mars_buf_alloc` if `pool` is `None`, else from `mars_pool_alloc` of
+/// that pool.
+pub(crate) struct DataBuf {
+    ptr: NonNull<u8>,
+    len: usize,
+    pool: Option<Arc<BufPool>>,
+}
+
+// SAFETY: the buffer is plain memory owned by this value; the pool it may
+// go back to is `Send + Sync`.
+unsafe impl Send for DataBuf {}
+// SAFETY: `&DataBuf` only gives shared access to the bytes.
+unsafe impl Sync for DataBuf {}
+
+impl DataBuf {
+    /// `len` zeroed bytes: a buffer of their own if memory is at hand after
+    /// a light reclaim, else one of `reserve` (if `len` fits its buffers).
+    /// `ENOMEM` when neither has one now: the caller lets buffers in
+    /// flight come back (writeback returns them) and tries again.
+    pub(crate) fn alloc(len: usize, reserve: &Arc<BufPool>) -> Result<Self> {
+        Self::alloc_own(len).or_else(|_| Self::alloc_reserved(len, reserve))
+    }
+
+    /// A buffer of its own, no reserve.
+    pub(crate) fn alloc_own(len: usize) -> Result<Self> {
+        // SAFETY: no preconditions; the result is checked for NULL.
+        let ptr = NonNull::new(unsafe { raw::mars_buf_alloc(len.max(1)) }).ok_or(ENOMEM)?;
+        Ok(DataBuf {
+            ptr,
+            len,
+            pool: None,
+        })
+    }
+
+    /// A buffer of `reserve` (holding `len` of its bytes).
+    pub(crate) fn alloc_reserved(len: usize, reserve: &Arc<BufPool>) -> Result<Self> {
+        if len > reserve.size {
+            return Err(ENOMEM);
+        }
+        // SAFETY: `reserve.pool` is a live pool of `reserve.size`-byte
+        // buffers (type invariants of `BufPool`).
+        let ptr = unsafe { raw::mars_pool_alloc(reserve.pool.as_ptr(), reserve.size) };
+        let ptr = NonNull::new(ptr).ok_or(ENOMEM)?;
+        Ok(DataBuf {
+            ptr,
+            len,
+            pool: Some(reserve.clone()),
+        })
+    }
+
+    /// Whether the buffer came from a reserve.
+    pub(crate) fn is_reserved(&self) -> bool {
+        self.pool.is_some()
+    }
+}
+
+impl core::ops::Deref for DataBuf {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        // SAFETY: `ptr` points to `len` initialised bytes owned by `self`
+        // (type invariants), borrowed for as long as `self` is.
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl core::ops::DerefMut for DataBuf {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `deref`, and `&mut self` makes the access unique.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl Drop for DataBuf {
+    fn drop(&mut self) {
+        match &self.pool {
+            // SAFETY: the buffer came from this pool (type invariants),
+            // which is alive (we hold an `Arc` of it), and is not used again.
+            Some(pool) => unsafe { raw::mars_pool_free(self.ptr.as_ptr(), pool.pool.as_ptr()) },
+            // SAFETY: the buffer came from `mars_buf_alloc` (type
+            // invariants) and is not used again.
+            None => unsafe { raw::mars_buf_free(self.ptr.as_ptr()) },
+        }
+    }
 }
 
 /// A running kernel thread, stopped (and waited for) when dropped.

@@ -13,6 +13,7 @@ struct file;
 struct request;
 struct task_struct;
 struct mars_blk;
+struct mempool;
 
 #define MARS_PATH_MAX 512
 #define MARS_BLK_NODE_LEN 80
@@ -54,6 +55,17 @@ void mars_noio_restore(unsigned int flags);
 /* Copies uname -n (init UTS namespace) into @buf of @len bytes; returns the
  * length or -E2BIG. */
 int mars_hostname(char *buf, size_t len);
+
+/* glue_mem.c */
+void mars_fault_init(void);
+void mars_fault_exit(void);
+bool mars_fail_queue(void);
+void *mars_buf_alloc(size_t len);
+void mars_buf_free(void *buf);
+struct mempool *mars_pool_create(unsigned int min_nr, size_t size);
+void *mars_pool_alloc(struct mempool *pool, size_t size);
+void mars_pool_free(void *buf, struct mempool *pool);
+void mars_pool_destroy(struct mempool *pool);
 
 /* glue_vfs.c */
 struct file *mars_file_open(const char *path, int flags, unsigned short mode,

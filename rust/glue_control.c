@@ -149,11 +149,15 @@ static struct ctl_table_header *mars_sysctl_header;
 int mars_control_init(void)
 {
 	mars_sysctl_header = register_sysctl("mars", mars_sysctl_table);
-	return mars_sysctl_header ? 0 : -ENOMEM;
+	if (!mars_sysctl_header)
+		return -ENOMEM;
+	mars_fault_init();
+	return 0;
 }
 
 void mars_control_exit(void)
 {
+	mars_fault_exit();
 	unregister_sysctl_table(mars_sysctl_header);
 	mars_sysctl_header = NULL;
 }

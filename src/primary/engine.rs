@@ -5,7 +5,7 @@
 
 use super::overlay::{Chunk, Overlay};
 use crate::crc::KernelCrc32c;
-use crate::ffi::Bdev;
+use crate::ffi::{Bdev, BufPool, DataBuf, BLK_MAX_IO};
 use crate::mars_core::log::writer::{encoded_len, RecordWriter};
 use crate::mars_core::log::{Header, HEADER_LEN};
 use crate::mars_core::names::{HostName, LogName, ResourceName};
@@ -14,7 +14,7 @@ use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::sync::{new_condvar, new_mutex, Arc, CondVar, Mutex};
 /// A write held in memory until writeback: the whole encoded log record.
 pub(crate) struct Rec {
-    pub(super) buf: KVVec<u8>,
+    pub(super) buf: DataBuf,
     /// Device byte offset of the data.
     pub(crate) dev_off: u64,
     /// Data length.
@@ -33,16 +33,28 @@ impl Rec {
     }
 }
 
-/// Encodes a write record for `header` into a new buffer; `fill` copies
-/// the data (`header.len` bytes) straight into its place after the
-/// header, and the checksum covers it without a second copy.
+/// Buffers of the reserve each resource keeps for its records (see
+/// [`DataBuf::alloc`]): two of the largest record, so that a write always
+/// finds one once writeback has returned those in flight.
+pub(super) const RESERVE_BUFS: u32 = 2;
+
+/// The largest record: a write of the largest request the device accepts.
+pub(super) fn max_record_len() -> Result<usize> {
+    encoded_len(BLK_MAX_IO).ok_or(EINVAL)
+}
+
+/// Encodes a write record for `header` into a new buffer (taken from
+/// `reserve` when memory is short: `ENOMEM` only when that is empty too);
+/// `fill` copies the data (`header.len` bytes) straight into its place
+/// after the header, and the checksum covers it without a second copy.
 pub(crate) fn encode_write(
     header: &Header,
+    reserve: &Arc<BufPool>,
     fill: impl FnOnce(&mut [u8]) -> Result,
-) -> Result<KVVec<u8>> {
+) -> Result<DataBuf> {
     let len = usize::try_from(header.len).map_err(|_| EINVAL)?;
     let total = encoded_len(len).ok_or(EINVAL)?;
-    let mut buf = KVVec::<u8>::from_elem(0u8, total, GFP_KERNEL)?;
+    let mut buf = DataBuf::alloc(total, reserve)?;
     let (head, rest) = buf.split_at_mut_checked(HEADER_LEN).ok_or(EINVAL)?;
     let mut w = RecordWriter::begin(&KernelCrc32c, header, head).map_err(|_| EINVAL)?;
     let (payload, tail) = rest.split_at_mut_checked(len).ok_or(EINVAL)?;
@@ -80,6 +92,9 @@ pub(crate) struct Engine {
     pub(crate) size: u64,
     /// Memory that pending records may hold before writes wait.
     pub(super) mem_limit: u64,
+    /// Buffers for records when memory is short: the I/O thread's
+    /// guarantee of progress (writeback returns them).
+    pub(super) reserve: Arc<BufPool>,
     #[pin]
     pub(super) overlay: Mutex<Overlay<Arc<Rec>>>,
     /// What waits for writeback, under one lock.
@@ -100,6 +115,9 @@ pub(crate) struct Engine {
     pub(crate) emergency: Atomic<bool>,
     /// A fatal error stopped the data path (writes fail with EIO).
     pub(crate) failed: Atomic<bool>,
+    /// The I/O thread found no memory for a record and waits for the
+    /// reserve (said once per episode).
+    pub(super) memory_short: Atomic<bool>,
     /// How far the logs are durable: every log numbered below `.0` is
     /// complete and synced, log `.0` up to offset `.1`. Writeback never
     /// records a replay position beyond it.
@@ -117,6 +135,7 @@ impl Engine {
         mem_limit: u64,
         first_log: u32,
     ) -> Result<Arc<Self>> {
+        let reserve = BufPool::new(RESERVE_BUFS, max_record_len()?)?;
         Arc::pin_init(
             pin_init!(Engine {
                 res,
@@ -124,6 +143,7 @@ impl Engine {
                 bdev,
                 size,
                 mem_limit,
+                reserve,
                 overlay <- new_mutex!(Overlay::new()),
                 backlog <- new_mutex!(Backlog {
                     queue: KVec::new(),
@@ -136,6 +156,7 @@ impl Engine {
                 space_low: Atomic::new(false),
                 emergency: Atomic::new(false),
                 failed: Atomic::new(false),
+                memory_short: Atomic::new(false),
                 durable_mark <- new_mutex!((first_log, 0)),
             }),
             GFP_KERNEL,
@@ -215,8 +236,9 @@ impl Backlog {
 
 #[kunit_tests(mars_record)]
 mod tests {
-    use super::encode_write;
+    use super::{encode_write, max_record_len};
     use crate::crc::KernelCrc32c;
+    use crate::ffi::{BufPool, DataBuf};
     use crate::mars_core::lamport::Stamp;
     use crate::mars_core::log::scanner::{Scanner, Verdict};
     use crate::mars_core::log::Header;
@@ -230,10 +252,11 @@ mod tests {
             sec: 1_700_000_000,
             nsec: 5,
         };
+        let reserve = BufPool::new(1, max_record_len().unwrap()).unwrap();
         let mut log = KVec::new();
         for (seq, pos, len) in [(1u64, 0u64, 512u64), (2, 4096, 4096), (3, 1 << 20, 12288)] {
             let header = Header::write(seq, stamp, pos, len, 0);
-            let buf = encode_write(&header, |p| {
+            let buf = encode_write(&header, &reserve, |p| {
                 for (i, b) in p.iter_mut().enumerate() {
                     *b = (i as u64 ^ seq) as u8;
                 }
@@ -268,6 +291,31 @@ mod tests {
     #[test]
     fn failed_copy_makes_no_record() {
         let header = Header::write(1, Stamp { sec: 1, nsec: 0 }, 0, 4096, 0);
-        assert!(encode_write(&header, |_| Err(EINVAL)).is_err());
+        let reserve = BufPool::new(1, max_record_len().unwrap()).unwrap();
+        assert!(encode_write(&header, &reserve, |_| Err(EINVAL)).is_err());
+    }
+
+    /// The reserve hands out its buffers (zeroed, also when reused) until
+    /// all are taken, then `ENOMEM`; a dropped buffer goes back to it.
+    /// This is the I/O thread's progress guarantee when memory is short.
+    #[test]
+    fn reserve_lends_and_takes_back() {
+        let reserve = BufPool::new(2, 8192).unwrap();
+        let mut a = DataBuf::alloc_reserved(8192, &reserve).unwrap();
+        let b = DataBuf::alloc_reserved(100, &reserve).unwrap();
+        assert!(a.is_reserved() && b.is_reserved());
+        assert_eq!((a.len(), b.len()), (8192, 100));
+        assert!(a.iter().all(|x| *x == 0));
+        a.fill(0xa5);
+        assert_eq!(DataBuf::alloc_reserved(1, &reserve).err(), Some(ENOMEM));
+        drop(a);
+        let c = DataBuf::alloc_reserved(8192, &reserve).unwrap();
+        assert!(c.iter().all(|x| *x == 0));
+        // Larger than the reserve's buffers: never from the reserve.
+        drop(b);
+        assert_eq!(DataBuf::alloc_reserved(8193, &reserve).err(), Some(ENOMEM));
+        // With memory at hand a buffer is its own.
+        let d = DataBuf::alloc(4096, &reserve).unwrap();
+        assert!(!d.is_reserved() && d.iter().all(|x| *x == 0));
     }
 }

@@ -63,7 +63,9 @@ impl IoWorker {
         let seq = log.next_seq.checked_add(count).ok_or(EOVERFLOW)?;
         let header = Header::write(seq, tree::lamport_stamp(), info.pos, info.len, log.durable)
             .with_log_id(log.id);
-        let buf = encode_write(&header, |payload| rq.copy_out(payload))?;
+        let buf = encode_write(&header, &self.engine.reserve, |payload| {
+            rq.copy_out(payload)
+        })?;
         let log_end = log
             .pos
             .checked_add(group.bytes)
@@ -150,21 +152,26 @@ impl IoWorker {
 
     /// Enters a record that is in the log into the overlay and the
     /// writeback queue. If that fails the data path stops (reads would miss
-    /// it, writeback would never write it); the next start replays it from
-    /// the log.
+    /// it, writeback would never write it) and the write ends with EIO;
+    /// the next start replays it from the log.
     fn index(&self, rec: Arc<Rec>) -> Result {
         let e = &self.engine;
         let bytes = rec.buf.len() as u64;
         if let Err(err) = e.overlay.lock().insert(rec.dev_off, rec.len, &rec) {
             e.fail("indexing a write", err);
-            return Err(err);
+            return Err(EIO);
         }
         {
             let mut b = e.backlog.lock();
-            if let Err(err) = b.queue.push(rec, GFP_KERNEL) {
+            let pushed = if ffi::fail_queue() {
+                Err(ENOMEM)
+            } else {
+                b.queue.push(rec, GFP_KERNEL).map_err(Error::from)
+            };
+            if let Err(err) = pushed {
                 drop(b);
-                e.fail("queueing a write for writeback", err.into());
-                return Err(ENOMEM);
+                e.fail("queueing a write for writeback", err);
+                return Err(EIO);
             }
             b.bytes = b.bytes.saturating_add(bytes);
         }
@@ -341,6 +348,23 @@ impl IoWorker {
         Ok(next)
     }
 
+    /// Waits a little for memory: writeback returns reserve buffers as it
+    /// writes records back (and wakes `progress`). Says so once per
+    /// episode; a failed data path ends the wait (its writes fail).
+    fn wait_for_memory(&self) {
+        let e = &self.engine;
+        if !e.memory_short.xchg(true, Relaxed) {
+            pr_warn!(
+                "{}: memory is short: writes wait for the reserve\n",
+                e.res.as_str()
+            );
+        }
+        let mut b = e.backlog.lock();
+        if !e.failed.load(Relaxed) {
+            let _ = e.progress.wait_interruptible_timeout(&mut b, 10);
+        }
+    }
+
     /// One batch of requests.
     fn serve(&self, batch: &mut KVec<Rq>, slot: &mut Option<LogWriter>, scratch: &mut KVVec<u8>) {
         let e = &self.engine;
@@ -352,68 +376,86 @@ impl IoWorker {
         let mut need_sync = false;
         for rq in batch.drain_all() {
             let info = rq.info();
-            // Writes for the log gather in `group`; anything else commits
-            // the group first, so reads see those writes and order holds.
-            let for_log = info.op == ffi::RQ_WRITE
-                && slot.is_some()
-                && !e.failed.load(Relaxed)
-                && !e.emergency.load(Relaxed);
-            if !for_log {
-                self.commit(&mut group, slot, &mut waiting);
-            }
-            let failed = e.failed.load(Relaxed);
-            match info.op {
-                ffi::RQ_READ => {
-                    let r = if failed {
-                        Err(EIO)
-                    } else {
-                        self.read(&rq, &info, scratch)
-                    };
-                    rq.end(r);
+            // A write that found no memory for its record (the reserve's
+            // buffers are all in flight) is dispatched again once
+            // writeback has given some back.
+            loop {
+                // Writes for the log gather in `group`; anything else
+                // commits the group first, so reads see those writes and
+                // order holds.
+                let for_log = info.op == ffi::RQ_WRITE
+                    && slot.is_some()
+                    && !e.failed.load(Relaxed)
+                    && !e.emergency.load(Relaxed);
+                if !for_log {
+                    self.commit(&mut group, slot, &mut waiting);
                 }
-                ffi::RQ_WRITE | ffi::RQ_FLUSH if failed => rq.end(Err(EIO)),
-                ffi::RQ_WRITE if e.emergency.load(Relaxed) => {
-                    let r = self.write_direct(&rq, &info, scratch);
-                    if info.fua != 0 {
-                        need_sync = true;
-                        // On allocation failure the request is dropped, which ends it with EIO.
-                        let _ = waiting.push((rq, r), GFP_KERNEL);
-                    } else {
+                let failed = e.failed.load(Relaxed);
+                match info.op {
+                    ffi::RQ_READ => {
+                        let r = if failed {
+                            Err(EIO)
+                        } else {
+                            self.read(&rq, &info, scratch)
+                        };
                         rq.end(r);
                     }
-                }
-                ffi::RQ_WRITE => {
-                    if info.fua != 0 {
-                        need_sync = true;
+                    ffi::RQ_WRITE | ffi::RQ_FLUSH if failed => rq.end(Err(EIO)),
+                    ffi::RQ_WRITE if e.emergency.load(Relaxed) => {
+                        let r = self.write_direct(&rq, &info, scratch);
+                        if info.fua != 0 {
+                            need_sync = true;
+                            // On allocation failure the request is dropped, which ends it with EIO.
+                            let _ = waiting.push((rq, r), GFP_KERNEL);
+                        } else {
+                            rq.end(r);
+                        }
                     }
-                    // Completes after this batch's sync (ordering with FUA
-                    // and flushes in the same batch stays simple).
-                    let Some(log) = slot.as_ref() else {
-                        let _ = waiting.push((rq, Err(EIO)), GFP_KERNEL);
-                        continue;
-                    };
-                    match self.encode(log, &group, &rq, &info) {
-                        Ok(rec) => {
-                            let bytes = rec.buf.len() as u64;
-                            // On allocation failure the request is dropped,
-                            // which ends it with EIO.
-                            if group.writes.push((rq, rec), GFP_KERNEL).is_ok() {
-                                group.bytes = group.bytes.saturating_add(bytes);
+                    ffi::RQ_WRITE => {
+                        if info.fua != 0 {
+                            need_sync = true;
+                        }
+                        // Completes after this batch's sync (ordering with
+                        // FUA and flushes in the same batch stays simple).
+                        let Some(log) = slot.as_ref() else {
+                            let _ = waiting.push((rq, Err(EIO)), GFP_KERNEL);
+                            break;
+                        };
+                        match self.encode(log, &group, &rq, &info) {
+                            Ok(rec) => {
+                                let bytes = rec.buf.len() as u64;
+                                if !rec.buf.is_reserved() && e.memory_short.xchg(false, Relaxed) {
+                                    pr_info!("{}: memory is back\n", e.res.as_str());
+                                }
+                                // On allocation failure the request is
+                                // dropped, which ends it with EIO.
+                                if group.writes.push((rq, rec), GFP_KERNEL).is_ok() {
+                                    group.bytes = group.bytes.saturating_add(bytes);
+                                }
+                                if group.bytes >= GROUP_BYTES {
+                                    self.commit(&mut group, slot, &mut waiting);
+                                }
                             }
-                            if group.bytes >= GROUP_BYTES {
+                            Err(err) if err == ENOMEM => {
+                                // Reserve buffers held by the group come
+                                // back only once it is in the log and
+                                // written back.
                                 self.commit(&mut group, slot, &mut waiting);
+                                self.wait_for_memory();
+                                continue;
+                            }
+                            Err(err) => {
+                                let _ = waiting.push((rq, Err(err)), GFP_KERNEL);
                             }
                         }
-                        Err(err) => {
-                            let _ = waiting.push((rq, Err(err)), GFP_KERNEL);
-                        }
                     }
+                    ffi::RQ_FLUSH => {
+                        need_sync = true;
+                        let _ = waiting.push((rq, Ok(())), GFP_KERNEL);
+                    }
+                    _ => rq.end(Err(EOPNOTSUPP)),
                 }
-                ffi::RQ_FLUSH => {
-                    need_sync = true;
-                    let _ = waiting.push((rq, Ok(())), GFP_KERNEL);
-                }
-                _ => rq.end(Err(EOPNOTSUPP)),
+                break;
             }
         }
         self.commit(&mut group, slot, &mut waiting);
