@@ -171,6 +171,15 @@ mod raw {
         pub(super) fn mars_rq_copy_out(rq: *mut CRequest, buf: *mut c_void);
         pub(super) fn mars_rq_copy_in(rq: *mut CRequest, offset: u64, buf: *const c_void, len: u64);
         pub(super) fn mars_rq_end(rq: *mut CRequest, err: c_int);
+        pub(super) fn mars_rq_read_begin(rq: *mut CRequest);
+        pub(super) fn mars_rq_read_bdev(
+            rq: *mut CRequest,
+            off: u64,
+            len: u64,
+            f: *mut CFile,
+            pos: u64,
+        ) -> c_int;
+        pub(super) fn mars_rq_read_end(rq: *mut CRequest, err: c_int);
     }
 }
 
@@ -610,20 +619,6 @@ impl File {
         })
     }
 
-    /// Fills `buf` from `pos`; `EIO` if the file ends first.
-    pub(crate) fn read_exact_at(&self, buf: &mut [u8], pos: u64) -> Result {
-        let mut done = 0usize;
-        while let Some(rest) = buf.get_mut(done..).filter(|r| !r.is_empty()) {
-            let at = pos.checked_add(done as u64).ok_or(EINVAL)?;
-            let n = self.read_at(rest, at)?;
-            if n == 0 {
-                return Err(EIO);
-            }
-            done = done.checked_add(n).ok_or(EINVAL)?;
-        }
-        Ok(())
-    }
-
     /// Writes all of `buf` at `pos`.
     pub(crate) fn write_all_at(&self, buf: &[u8], pos: u64) -> Result {
         let mut done = 0usize;
@@ -986,6 +981,74 @@ impl Drop for Rq {
     fn drop(&mut self) {
         // SAFETY: by the invariant the request is live and unended.
         unsafe { raw::mars_rq_end(self.0.as_ptr(), -(kernel::bindings::EIO as c_int)) };
+    }
+}
+
+impl Rq {
+    /// Turns the request (a read) into one that is filled partly from
+    /// the data device, asynchronously: see [`ReadRq`].
+    pub(crate) fn into_read(self) -> ReadRq {
+        let rq = core::mem::ManuallyDrop::new(self);
+        // SAFETY: by the invariant the request is live and unended; from
+        // now on only `ReadRq` ends it (through `mars_rq_read_end`).
+        unsafe { raw::mars_rq_read_begin(rq.0.as_ptr()) };
+        // INVARIANT: `mars_rq_read_begin` was called; not yet ended.
+        ReadRq(rq.0)
+    }
+}
+
+/// A read request being filled: ranges the overlay holds are copied in,
+/// the rest is read from the data device by bios straight into the
+/// request's pages, without waiting. [`ReadRq::finish`] (or dropping it,
+/// with EIO) hands it over: it ends when the last of its bios completes.
+///
+/// # Invariants
+///
+/// The pointer is a started, unended read request of one of our disks on
+/// which `mars_rq_read_begin` was called and `mars_rq_read_end` was not.
+pub(crate) struct ReadRq(NonNull<CRequest>);
+
+// SAFETY: as for `Rq`.
+unsafe impl Send for ReadRq {}
+
+impl ReadRq {
+    /// Copies `buf` into the request's data at byte `offset`.
+    pub(crate) fn copy_in(&self, offset: u64, buf: &[u8]) -> Result {
+        // A borrowed view as `Rq` (live and unended, by our invariant),
+        // never ended through it; the bios in flight fill other ranges.
+        let rq = core::mem::ManuallyDrop::new(Rq(self.0));
+        rq.copy_in(offset, buf)
+    }
+
+    /// Starts reading request bytes `[offset, offset + len)` from `bdev`
+    /// at byte `pos` (all multiples of 512); does not wait.
+    pub(crate) fn read_from(&self, offset: u64, len: u64, bdev: &Bdev, pos: u64) -> Result {
+        // SAFETY: by the invariant the request is live and between begin
+        // and end; `bdev` is an open block device file; the glue checks
+        // the range.
+        check_int(unsafe {
+            raw::mars_rq_read_bdev(self.0.as_ptr(), offset, len, bdev.file.0.as_ptr(), pos)
+        })
+    }
+
+    /// No more ranges: the request ends with `result` (or the first bio
+    /// error) once its bios are done.
+    pub(crate) fn finish(self, result: Result) {
+        let err = match result {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        };
+        let rq = core::mem::ManuallyDrop::new(self);
+        // SAFETY: by the invariant `mars_rq_read_end` was not called yet;
+        // the request is not used again (ManuallyDrop skips our Drop).
+        unsafe { raw::mars_rq_read_end(rq.0.as_ptr(), err) };
+    }
+}
+
+impl Drop for ReadRq {
+    fn drop(&mut self) {
+        // SAFETY: by the invariant `mars_rq_read_end` was not called yet.
+        unsafe { raw::mars_rq_read_end(self.0.as_ptr(), -(kernel::bindings::EIO as c_int)) };
     }
 }
 

@@ -23,6 +23,8 @@ struct mempool;
 u32 mars_crc32c(u32 crc, const void *data, size_t len);
 /* Any context: a random u32 from the CRNG. */
 u32 mars_random_u32(void);
+/* Process context: times memcpy and crc32c over 1 MiB, prints to dmesg. */
+int mars_speed_test(unsigned int rounds);
 
 /* glue_control.c */
 /* Any context: a Lamport stamp (ns) greater than every one handed out. */
@@ -135,5 +137,11 @@ void mars_rq_info(struct request *rq, struct mars_rq_info *info);
 void mars_rq_copy_out(struct request *rq, void *buf);
 void mars_rq_copy_in(struct request *rq, u64 offset, const void *buf, u64 len);
 void mars_rq_end(struct request *rq, int err);
+/* Reads of the data device into a request's pages (see glue_blk.c):
+ * begin, any number of read_bdev, then end exactly once. */
+void mars_rq_read_begin(struct request *rq);
+int mars_rq_read_bdev(struct request *rq, u64 off, u64 len, struct file *f,
+		      u64 pos);
+void mars_rq_read_end(struct request *rq, int err);
 
 #endif /* MARS_GLUE_H */

@@ -17,12 +17,17 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/kthread.h>
+#include <linux/pagemap.h>
 #include <linux/wait.h>
 
 #include "glue.h"
 
 struct mars_cmd {
 	struct list_head list;
+	/* A read from the data device: bios in flight, plus one until
+	 * mars_rq_read_end(); the last one ends the request. */
+	atomic_t pending;
+	blk_status_t status;
 };
 
 struct mars_blk {
@@ -306,4 +311,132 @@ void mars_rq_copy_in(struct request *rq, u64 offset, const void *buf, u64 len)
 void mars_rq_end(struct request *rq, int err)
 {
 	blk_mq_end_request(rq, errno_to_blk_status(err));
+}
+
+/*
+ * Reads of the data device straight into a request's pages.
+ *
+ * mars_rq_read_begin() once, then mars_rq_read_bdev() for each range the
+ * overlay does not hold (any number, none is fine), then
+ * mars_rq_read_end() exactly once: the request ends when that has been
+ * called and every bio has completed, with the first error seen. Between
+ * begin and end the caller may also fill other ranges with
+ * mars_rq_copy_in(); after end it must not touch the request.
+ */
+static void mars_rq_read_put(struct request *rq)
+{
+	struct mars_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	if (atomic_dec_and_test(&cmd->pending))
+		blk_mq_end_request(rq, READ_ONCE(cmd->status));
+}
+
+static void mars_rq_read_fail(struct request *rq, blk_status_t status)
+{
+	struct mars_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	/* The first error wins. */
+	cmpxchg(&cmd->status, BLK_STS_OK, status);
+}
+
+static void mars_rq_read_endio(struct bio *bio)
+{
+	struct request *rq = bio->bi_private;
+
+	if (bio->bi_status)
+		mars_rq_read_fail(rq, bio->bi_status);
+	bio_put(bio);
+	mars_rq_read_put(rq);
+}
+
+/* Context: the worker that took @rq (a read), before any other read call. */
+void mars_rq_read_begin(struct request *rq)
+{
+	struct mars_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	cmd->status = BLK_STS_OK;
+	atomic_set(&cmd->pending, 1);
+}
+
+/*
+ * mars_rq_read_bdev - starts reading request bytes [@off, @off + @len)
+ * from the block device opened as @f, at its byte @pos; does not wait
+ * for the data. Dirty page-cache pages of the device in that range are
+ * written out and waited for first (writeback and recovery write through
+ * the page cache), so the device holds what the page cache would show.
+ *
+ * @off, @len and @pos must be multiples of 512 and the range must lie in
+ * the request. Returns 0 or a negative errno (nothing of this range was
+ * submitted then).
+ *
+ * Context: the worker, between mars_rq_read_begin() and _end(); sleeps.
+ */
+int mars_rq_read_bdev(struct request *rq, u64 off, u64 len, struct file *f,
+		      u64 pos)
+{
+	struct mars_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct block_device *bdev = file_bdev(f);
+	struct req_iterator iter;
+	struct bio *bio = NULL;
+	struct bio_vec bv;
+	u64 seg_start = 0, end = off + len;
+	int err;
+
+	if ((off | len | pos) & (SECTOR_SIZE - 1) || end < off ||
+	    end > blk_rq_bytes(rq))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	/*
+	 * Write out and wait, without consuming the mapping's error state
+	 * (filemap_write_and_wait_range() would clear AS_EIO): a failed
+	 * write-back must still fail writeback's next fsync, which stops
+	 * the resource. Until that fsync (at most a second) such a range
+	 * reads what the disk holds.
+	 */
+	err = filemap_fdatawrite_range(f->f_mapping, pos, pos + len - 1);
+	if (err)
+		return err;
+	filemap_fdatawait_range_keep_errors(f->f_mapping, pos, pos + len - 1);
+	rq_for_each_segment(bv, rq, iter) {
+		u64 seg_end = seg_start + bv.bv_len;
+
+		if (seg_end > off && seg_start < end) {
+			u64 from = max(seg_start, off);
+			unsigned int n = min(seg_end, end) - from;
+			unsigned int o = bv.bv_offset + (from - seg_start);
+
+			/* A full bio goes out; the next one continues. */
+			while (!bio || bio_add_page(bio, bv.bv_page, n, o) != n) {
+				if (bio)
+					submit_bio(bio);
+				bio = bio_alloc(bdev, BIO_MAX_VECS, REQ_OP_READ,
+						GFP_NOIO);
+				bio->bi_iter.bi_sector =
+					(pos + (from - off)) >> SECTOR_SHIFT;
+				bio->bi_end_io = mars_rq_read_endio;
+				bio->bi_private = rq;
+				atomic_inc(&cmd->pending);
+			}
+		}
+		seg_start = seg_end;
+		if (seg_start >= end)
+			break;
+	}
+	if (bio)
+		submit_bio(bio);
+	return 0;
+}
+
+/*
+ * mars_rq_read_end - no more ranges for @rq; @err (0 or a negative errno)
+ * fails it. The request ends now or when its last bio completes.
+ *
+ * Context: the worker, once per mars_rq_read_begin().
+ */
+void mars_rq_read_end(struct request *rq, int err)
+{
+	if (err)
+		mars_rq_read_fail(rq, errno_to_blk_status(err));
+	mars_rq_read_put(rq);
 }

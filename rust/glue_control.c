@@ -113,6 +113,23 @@ void mars_debug_teardown_delay(void)
 		msleep(ms);
 }
 
+/*
+ * /proc/sys/mars/speed_test (write N, 1..1024): runs mars_speed_test(N),
+ * the in-guest memcpy and CRC-32C ceiling, for benchmarks.
+ */
+static unsigned int mars_speed_rounds;
+static const unsigned int mars_speed_rounds_max = 1024;
+
+static int mars_speed_sysctl(const struct ctl_table *table, int dir,
+			     void *buf, size_t *lenp, loff_t *ppos)
+{
+	int err = proc_douintvec_minmax(table, dir, buf, lenp, ppos);
+
+	if (!err && SYSCTL_USER_TO_KERN(dir))
+		err = mars_speed_test(READ_ONCE(mars_speed_rounds));
+	return err;
+}
+
 static const struct ctl_table mars_sysctl_table[] = {
 	{
 		.procname = "lamport_clock",
@@ -132,6 +149,15 @@ static const struct ctl_table mars_sysctl_table[] = {
 		.maxlen = sizeof(unsigned long),
 		.mode = 0444,
 		.proc_handler = proc_doulongvec_minmax,
+	},
+	{
+		.procname = "speed_test",
+		.data = &mars_speed_rounds,
+		.maxlen = sizeof(unsigned int),
+		.mode = 0600,
+		.proc_handler = mars_speed_sysctl,
+		.extra1 = SYSCTL_ONE,
+		.extra2 = (void *)&mars_speed_rounds_max,
 	},
 	{
 		.procname = "debug_teardown_delay_ms",

@@ -6,7 +6,7 @@
 
 use super::engine::{encode_write, Engine, Rec, BATCH, SYNC_MS};
 use super::overlay::Piece;
-use crate::ffi::{self, Disk, IoVec, Rq, RqInfo, ThreadMain};
+use crate::ffi::{self, Disk, IoVec, ReadRq, Rq, RqInfo, ThreadMain};
 use crate::logfile::LogWriter;
 use crate::mars_core::log::Header;
 use crate::mars_core::names::LogName;
@@ -187,8 +187,17 @@ impl IoWorker {
         self.engine.bdev.file().write_all_at(buf, info.pos)
     }
 
-    /// Serves a read: newest data from the overlay, the rest from disk.
-    fn read(&self, rq: &Rq, info: &RqInfo, scratch: &mut KVVec<u8>) -> Result {
+    /// Serves a read: the newest data from the overlay (copied now), the
+    /// rest read from the data device by bios straight into the request's
+    /// pages; the request ends when they complete, so reads run at queue
+    /// depth and never hold up the requests behind them.
+    fn read(&self, rq: Rq, info: &RqInfo) {
+        let rq = rq.into_read();
+        let r = self.fill_read(&rq, info);
+        rq.finish(r);
+    }
+
+    fn fill_read(&self, rq: &ReadRq, info: &RqInfo) -> Result {
         let e = &self.engine;
         let end = info.pos.checked_add(info.len).ok_or(EINVAL)?;
         let mut pieces: KVec<Piece<Arc<Rec>>> = KVec::new();
@@ -212,10 +221,7 @@ impl IoWorker {
                     rq.copy_in(start - info.pos, data)?;
                 }
                 Piece::Gap { start, end } => {
-                    let n = usize::try_from(end - start).map_err(|_| EINVAL)?;
-                    let buf = scratch.get_mut(..n).ok_or(EINVAL)?;
-                    e.bdev.file().read_exact_at(buf, *start)?;
-                    rq.copy_in(start - info.pos, buf)?;
+                    rq.read_from(start - info.pos, end - start, &e.bdev, *start)?;
                 }
             }
         }
@@ -392,14 +398,8 @@ impl IoWorker {
                 }
                 let failed = e.failed.load(Relaxed);
                 match info.op {
-                    ffi::RQ_READ => {
-                        let r = if failed {
-                            Err(EIO)
-                        } else {
-                            self.read(&rq, &info, scratch)
-                        };
-                        rq.end(r);
-                    }
+                    ffi::RQ_READ if failed => rq.end(Err(EIO)),
+                    ffi::RQ_READ => self.read(rq, &info),
                     ffi::RQ_WRITE | ffi::RQ_FLUSH if failed => rq.end(Err(EIO)),
                     ffi::RQ_WRITE if e.emergency.load(Relaxed) => {
                         let r = self.write_direct(&rq, &info, scratch);
