@@ -14,7 +14,8 @@
 #   make fuzz       a longer fuzz run of the core crate (FUZZ_SECONDS each)
 #   make bench      host benchmarks of the core crate (criterion)
 #   make bench-vm   fio in a guest on the bench kernel flavour (no lockdep,
-#                   kmemleak, KFENCE): raw data device vs /dev/mars/RES
+#                   kmemleak, KFENCE): raw data device, loop devices on
+#                   /mars and /dev/mars/RES; table, JSON and a plot
 #   make powercut   the power-cut scenario with POWERCUT_CUTS cuts (default 100)
 #   make clean
 
@@ -72,7 +73,8 @@ fuzz:
 bench:
 	$(CARGO) bench --locked -p mars-core
 
-bench-vm: setup
+bench-vm:
+	@tools/setup-host.sh --bench
 	@MARS_KERNEL_FLAVOUR=bench tests/run-vm.sh tests/bench/bench-scenario.sh
 
 powercut: setup

@@ -104,6 +104,11 @@ rust_tools() {
 	fi
 }
 
+# --bench: also what `make bench-vm` needs (the plot).
+if [ "${1:-}" = --bench ]; then
+	APT_PACKAGES+=(python3-matplotlib)
+fi
+
 need_root
 apt_sources
 apt_install

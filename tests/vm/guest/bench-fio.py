@@ -6,7 +6,7 @@ Usage: bench-fio.py DEVICE SIZE RUNTIME
 fio (libaio, O_DIRECT): 4k random write qd32, 1M sequential write qd4,
 4k random read qd32 (warm: right after the writes), 4k random read qd32
 from a cold page cache, 1M sequential read qd4, 4k random write qd1 for
-the p99 latency, and the p99 of fsync (a device flush) after 4k writes
+the IOPS and p99 latency at queue depth 1, and the p99 of fsync (a device flush) after 4k writes
 while a background job streams 64k writes. Plus a buffered sequential `dd`-style read of SIZE bytes
 from a cold cache (1 MiB reads through the page cache).
 """
@@ -73,6 +73,7 @@ j = run("seqread1m", "--rw=read", "--bs=1M", "--iodepth=4")
 r["seqread_1m_mbs"] = j["read"]["bw"] / 1024
 r["seqread_buffered_mbs"] = buffered_read_mbs(dev, size_bytes(size))
 j = run("lat4k", "--rw=randwrite", "--bs=4k", "--iodepth=1")
+r["randwrite_4k_qd1_iops"] = j["write"]["iops"]
 r["write_p99_lat_us"] = j["write"]["clat_ns"]["percentile"]["99.000000"] / 1000
 # Flush latency under load: 4k writes each followed by an fsync (a flush
 # of the device), next to a background writer streaming 64k writes.
