@@ -406,19 +406,23 @@ int mars_rq_read_bdev(struct request *rq, u64 off, u64 len, struct file *f,
 			unsigned int n = min(seg_end, end) - from;
 			unsigned int o = bv.bv_offset + (from - seg_start);
 
-			/* A full bio goes out; the next one continues. */
-			while (!bio || bio_add_page(bio, bv.bv_page, n, o) != n) {
-				if (bio)
-					submit_bio(bio);
-				bio = bio_alloc(bdev, BIO_MAX_VECS, REQ_OP_READ,
-						GFP_NOIO);
-				bio->bi_iter.bi_sector =
-					(pos + (from - off)) >> SECTOR_SHIFT;
-				bio->bi_end_io = mars_rq_read_endio;
-				bio->bi_private = rq;
-				atomic_inc(&cmd->pending);
+			if (bio && bio_add_page(bio, bv.bv_page, n, o) == n)
+				goto next;
+			/* A full bio goes out; a new one continues. */
+			if (bio)
+				submit_bio(bio);
+			bio = bio_alloc(bdev, BIO_MAX_VECS, REQ_OP_READ, GFP_NOIO);
+			bio->bi_iter.bi_sector = (pos + (from - off)) >> SECTOR_SHIFT;
+			bio->bi_end_io = mars_rq_read_endio;
+			bio->bi_private = rq;
+			atomic_inc(&cmd->pending);
+			if (bio_add_page(bio, bv.bv_page, n, o) != n) {
+				/* Cannot happen for an empty bio; fail, not loop. */
+				bio_io_error(bio);
+				return -EIO;
 			}
 		}
+next:
 		seg_start = seg_end;
 		if (seg_start >= end)
 			break;
