@@ -914,6 +914,14 @@ impl Drop for Disk {
     }
 }
 
+/// 0 for success, else the negative errno (how the glue ends requests).
+fn errno_of(result: Result) -> c_int {
+    match result {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
 /// A started block request owned by a worker. It must be ended exactly
 /// once; dropping it unended ends it with an I/O error.
 ///
@@ -966,10 +974,7 @@ impl Rq {
 
     /// Ends the request: success or the error.
     pub(crate) fn end(self, result: Result) {
-        let err = match result {
-            Ok(()) => 0,
-            Err(e) => e.to_errno(),
-        };
+        let err = errno_of(result);
         let rq = core::mem::ManuallyDrop::new(self);
         // SAFETY: by the invariant the request is live and unended; it is
         // not used again (ManuallyDrop skips our Drop).
@@ -1034,10 +1039,7 @@ impl ReadRq {
     /// No more ranges: the request ends with `result` (or the first bio
     /// error) once its bios are done.
     pub(crate) fn finish(self, result: Result) {
-        let err = match result {
-            Ok(()) => 0,
-            Err(e) => e.to_errno(),
-        };
+        let err = errno_of(result);
         let rq = core::mem::ManuallyDrop::new(self);
         // SAFETY: by the invariant `mars_rq_read_end` was not called yet;
         // the request is not used again (ManuallyDrop skips our Drop).
