@@ -37,6 +37,10 @@ pub(crate) struct CBlk {
 pub(crate) struct CMempool {
     _opaque: [u8; 0],
 }
+#[repr(C)]
+pub(crate) struct CWbatch {
+    _opaque: [u8; 0],
+}
 
 /// `struct mars_rq_info` of glue.h.
 #[repr(C)]
@@ -78,6 +82,7 @@ mod raw {
         pub(super) fn mars_trigger_wait(timeout_ms: u32) -> bool;
         pub(super) fn mars_scan_done();
         pub(super) fn mars_debug_teardown_delay();
+        pub(super) fn mars_debug_writeback_delay();
         pub(super) fn mars_control_init() -> c_int;
         pub(super) fn mars_control_exit();
         pub(super) fn mars_thread_start(
@@ -93,10 +98,10 @@ mod raw {
         pub(super) fn mars_hostname(buf: *mut u8, len: usize) -> c_int;
 
         pub(super) fn mars_fail_queue() -> bool;
-        pub(super) fn mars_buf_alloc(len: usize) -> *mut u8;
+        pub(super) fn mars_buf_alloc(len: usize, zero: bool) -> *mut u8;
         pub(super) fn mars_buf_free(buf: *mut u8);
         pub(super) fn mars_pool_create(min_nr: core::ffi::c_uint, size: usize) -> *mut CMempool;
-        pub(super) fn mars_pool_alloc(pool: *mut CMempool, size: usize) -> *mut u8;
+        pub(super) fn mars_pool_alloc(pool: *mut CMempool, size: usize, zero: bool) -> *mut u8;
         pub(super) fn mars_pool_free(buf: *mut u8, pool: *mut CMempool);
         pub(super) fn mars_pool_destroy(pool: *mut CMempool);
 
@@ -110,12 +115,6 @@ mod raw {
         pub(super) fn mars_file_read(
             f: *mut CFile,
             buf: *mut c_void,
-            len: usize,
-            pos: u64,
-        ) -> isize;
-        pub(super) fn mars_file_write(
-            f: *mut CFile,
-            buf: *const c_void,
             len: usize,
             pos: u64,
         ) -> isize;
@@ -136,6 +135,12 @@ mod raw {
         pub(super) fn mars_bdev_close(f: *mut CFile);
         pub(super) fn mars_bdev_size(f: *mut CFile) -> u64;
         pub(super) fn mars_bdev_block_size(f: *mut CFile) -> u32;
+        pub(super) fn mars_bdev_flush(f: *mut CFile) -> c_int;
+        pub(super) fn mars_wbatch_create(f: *mut CFile) -> *mut CWbatch;
+        pub(super) fn mars_wbatch_add(w: *mut CWbatch, pos: u64, buf: *const u8, len: u64)
+            -> c_int;
+        pub(super) fn mars_wbatch_wait(w: *mut CWbatch) -> c_int;
+        pub(super) fn mars_wbatch_destroy(w: *mut CWbatch);
         pub(super) fn mars_mkdir(path: *const u8) -> c_int;
         pub(super) fn mars_symlink(
             path: *const u8,
@@ -205,6 +210,13 @@ fn check_int(ret: c_int) -> Result {
 pub(crate) fn debug_teardown_delay() {
     // SAFETY: no arguments; we are in process context (a kthread).
     unsafe { raw::mars_debug_teardown_delay() }
+}
+
+/// Sleeps for `/proc/sys/mars/debug_writeback_delay_ms` (a test aid that
+/// lets writeback fall behind the log); returns at once when it is 0.
+pub(crate) fn debug_writeback_delay() {
+    // SAFETY: no arguments; we are in process context (a kthread).
+    unsafe { raw::mars_debug_writeback_delay() }
 }
 
 /// Continues a CRC-32C over `data` from `crc`, with the kernel's contract:
@@ -340,9 +352,10 @@ impl Drop for BufPool {
     }
 }
 
-/// A zeroed byte buffer of the data path: allocated for its size, or taken
-/// from a [`BufPool`] reserve when memory is short; freed (or returned to
-/// the reserve) when dropped.
+/// A byte buffer of the data path: allocated for its size, or taken from
+/// a [`BufPool`] reserve when memory is short; freed (or returned to the
+/// reserve) when dropped. Its address is aligned to 512 bytes at least
+/// (page-aligned from 4 KiB on), so it can be written with bios.
 ///
 /// # Invariants
 ///
@@ -370,30 +383,57 @@ impl DataBuf {
         Self::alloc_own(len).or_else(|_| Self::alloc_reserved(len, reserve))
     }
 
-    /// A buffer of its own, no reserve.
+    /// A zeroed buffer of its own, no reserve.
     pub(crate) fn alloc_own(len: usize) -> Result<Self> {
-        // SAFETY: no preconditions; the result is checked for NULL.
-        let ptr = NonNull::new(unsafe { raw::mars_buf_alloc(len.max(1)) }).ok_or(ENOMEM)?;
-        Ok(DataBuf {
-            ptr,
-            len,
-            pool: None,
-        })
+        // SAFETY: zeroed memory is initialised.
+        unsafe { Self::alloc_raw(len, None, true) }
     }
 
-    /// A buffer of `reserve` (holding `len` of its bytes).
+    /// A zeroed buffer of `reserve` (holding `len` of its bytes).
     pub(crate) fn alloc_reserved(len: usize, reserve: &Arc<BufPool>) -> Result<Self> {
-        if len > reserve.size {
-            return Err(ENOMEM);
-        }
-        // SAFETY: `reserve.pool` is a live pool of `reserve.size`-byte
-        // buffers (type invariants of `BufPool`).
-        let ptr = unsafe { raw::mars_pool_alloc(reserve.pool.as_ptr(), reserve.size) };
-        let ptr = NonNull::new(ptr).ok_or(ENOMEM)?;
+        // SAFETY: zeroed memory is initialised.
+        unsafe { Self::alloc_raw(len, Some(reserve), true) }
+    }
+
+    /// A buffer holding the data of the write request `rq`, copied once
+    /// and never zeroed first; from `reserve` when memory is short (as
+    /// [`Self::alloc`]).
+    pub(crate) fn copy_of_request(rq: &Rq, reserve: &Arc<BufPool>) -> Result<Self> {
+        let len = usize::try_from(rq.info().len).map_err(|_| EINVAL)?;
+        // SAFETY: the buffer is initialised below, before it is handed out
+        // or read (dropping it uninitialised is fine: it is only freed).
+        let buf = unsafe { Self::alloc_raw(len, None, false) }
+            // SAFETY: as above.
+            .or_else(|_| unsafe { Self::alloc_raw(len, Some(reserve), false) })?;
+        // SAFETY: the request is live (type invariant of `Rq`) and the
+        // buffer holds exactly its length; `mars_rq_copy_out` writes every
+        // byte of it.
+        unsafe { raw::mars_rq_copy_out(rq.0.as_ptr(), buf.ptr.as_ptr().cast()) };
+        Ok(buf)
+    }
+
+    /// `len` bytes of a new buffer (`pool`: of that reserve), zeroed if
+    /// `zero`.
+    ///
+    /// # Safety
+    ///
+    /// Unless `zero`, the caller must initialise all `len` bytes through
+    /// `ptr` before the buffer's contents are read.
+    unsafe fn alloc_raw(len: usize, pool: Option<&Arc<BufPool>>, zero: bool) -> Result<Self> {
+        let ptr = match pool {
+            // SAFETY: no preconditions; the result is checked for NULL.
+            None => unsafe { raw::mars_buf_alloc(len.max(1), zero) },
+            Some(p) if len <= p.size => {
+                // SAFETY: `p.pool` is a live pool of `p.size`-byte buffers
+                // (type invariants of `BufPool`).
+                unsafe { raw::mars_pool_alloc(p.pool.as_ptr(), p.size, zero) }
+            }
+            Some(_) => core::ptr::null_mut(),
+        };
         Ok(DataBuf {
-            ptr,
+            ptr: NonNull::new(ptr).ok_or(ENOMEM)?,
             len,
-            pool: Some(reserve.clone()),
+            pool: pool.cloned(),
         })
     }
 
@@ -572,6 +612,12 @@ impl<'a> IoVec<'a> {
     pub(crate) fn len(&self) -> usize {
         self.len
     }
+
+    /// The buffer it points at.
+    pub(crate) fn as_slice(&self) -> &'a [u8] {
+        // SAFETY: `base` and `len` come from a `&'a [u8]` (see `new`).
+        unsafe { core::slice::from_raw_parts(self.base.cast(), self.len) }
+    }
 }
 
 /// An open file (`struct file *`), closed when dropped.
@@ -617,24 +663,6 @@ impl File {
         check(unsafe {
             raw::mars_file_read(self.0.as_ptr(), buf.as_mut_ptr().cast(), buf.len(), pos)
         })
-    }
-
-    /// Writes all of `buf` at `pos`.
-    pub(crate) fn write_all_at(&self, buf: &[u8], pos: u64) -> Result {
-        let mut done = 0usize;
-        while let Some(rest) = buf.get(done..).filter(|r| !r.is_empty()) {
-            let at = pos.checked_add(done as u64).ok_or(EINVAL)?;
-            // SAFETY: `self.0` is an open file; `rest` is valid for reads
-            // of its length for the duration of the call.
-            let n = check(unsafe {
-                raw::mars_file_write(self.0.as_ptr(), rest.as_ptr().cast(), rest.len(), at)
-            })?;
-            if n == 0 {
-                return Err(EIO);
-            }
-            done = done.checked_add(n).ok_or(EINVAL)?;
-        }
-        Ok(())
     }
 
     /// Writes `bufs` back to back at `pos`, in one call into the file
@@ -685,8 +713,9 @@ impl Drop for File {
 }
 
 /// A block device opened read-write and claimed exclusively (no other
-/// exclusive opener, e.g. a mount, can use it meanwhile). Positional
-/// buffered I/O through the device's page cache; closed when dropped.
+/// exclusive opener, e.g. a mount, can use it meanwhile). Written with
+/// [`WriteBatch`]es and read with bios (see [`ReadRq::read_from`]), never
+/// through its page cache; closed when dropped.
 ///
 /// # Invariants
 ///
@@ -713,9 +742,10 @@ impl Bdev {
         })
     }
 
-    /// The device as a file, for positional I/O.
-    pub(crate) fn file(&self) -> &File {
-        &self.file
+    /// Makes every completed write durable (a cache flush of the device).
+    pub(crate) fn flush(&self) -> Result {
+        // SAFETY: by the type invariant, an open block device file.
+        check_int(unsafe { raw::mars_bdev_flush(self.file.0.as_ptr()) })
     }
 
     /// Size in bytes.
@@ -737,6 +767,64 @@ impl Drop for Bdev {
         // `mars_bdev_open`; it is not used again (`ManuallyDrop` keeps
         // `File::drop` from closing it a second time).
         unsafe { raw::mars_bdev_close(self.file.0.as_ptr()) }
+    }
+}
+
+/// Writes to a [`Bdev`] as bios (see `rust/glue_bio.c`): ranges added
+/// with [`Self::add`] go out as bios (adjacent ones merged), many in
+/// flight; [`Self::wait`] waits for all of them. The buffers are borrowed
+/// for `'a` because the device reads them until the writes complete;
+/// dropping the batch waits for that too.
+///
+/// # Invariants
+///
+/// `w` came from `mars_wbatch_create` for a device that outlives the batch
+/// (`'a` borrows the [`Bdev`]) and is destroyed only by `Drop`. Every
+/// buffer queued in it is borrowed for `'a`.
+pub(crate) struct WriteBatch<'a> {
+    w: NonNull<CWbatch>,
+    _bufs: core::marker::PhantomData<&'a [u8]>,
+}
+
+impl<'a> WriteBatch<'a> {
+    /// An empty batch writing to `bdev`.
+    pub(crate) fn new(bdev: &'a Bdev) -> Result<Self> {
+        // SAFETY: `bdev.file` is an open block device file (type invariant
+        // of `Bdev`) that stays open for `'a`.
+        let w = unsafe { raw::mars_wbatch_create(bdev.file.0.as_ptr()) };
+        Ok(WriteBatch {
+            w: NonNull::new(w).ok_or(ENOMEM)?,
+            _bufs: core::marker::PhantomData,
+        })
+    }
+
+    /// Queues writing `data` at byte `pos` of the device. `data` must be
+    /// heap memory and `data`, its length and `pos` multiples of 512
+    /// (`EINVAL` otherwise, and nothing is queued).
+    pub(crate) fn add(&mut self, pos: u64, data: &'a [u8]) -> Result {
+        // SAFETY: `self.w` is live (type invariant); `data` is valid for
+        // reads of its length and stays borrowed, unchanged, for `'a`,
+        // which outlasts the batch and so the writes; the glue checks the
+        // alignment and the device range.
+        check_int(unsafe {
+            raw::mars_wbatch_add(self.w.as_ptr(), pos, data.as_ptr(), data.len() as u64)
+        })
+    }
+
+    /// Submits what is queued and waits until all of it is written (not
+    /// yet durable: see [`Bdev::flush`]); the first error if any failed.
+    pub(crate) fn wait(&mut self) -> Result {
+        // SAFETY: `self.w` is live (type invariant).
+        check_int(unsafe { raw::mars_wbatch_wait(self.w.as_ptr()) })
+    }
+}
+
+impl Drop for WriteBatch<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `self.w` is live and not used again; destroying it waits
+        // for the writes still in flight, while their buffers (borrowed
+        // for `'a`) are still valid.
+        unsafe { raw::mars_wbatch_destroy(self.w.as_ptr()) }
     }
 }
 
@@ -941,17 +1029,6 @@ impl Rq {
         // SAFETY: by the invariant the request is live.
         unsafe { raw::mars_rq_info(self.0.as_ptr(), &mut info) };
         info
-    }
-
-    /// Copies the request's data (a write) into `buf`, which must be
-    /// exactly the request's length.
-    pub(crate) fn copy_out(&self, buf: &mut [u8]) -> Result {
-        if buf.len() as u64 != self.info().len {
-            return Err(EINVAL);
-        }
-        // SAFETY: the request is live and `buf` holds exactly its length.
-        unsafe { raw::mars_rq_copy_out(self.0.as_ptr(), buf.as_mut_ptr().cast()) };
-        Ok(())
     }
 
     /// Copies `buf` into the request's data (a read) at byte `offset`.

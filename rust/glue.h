@@ -32,6 +32,7 @@ u64 mars_lamport_tick(void);
 /* Process context: the test-only delay before a disk is deleted
  * (/proc/sys/mars/debug_teardown_delay_ms). */
 void mars_debug_teardown_delay(void);
+void mars_debug_writeback_delay(void);
 /* Any context: wake the control thread. */
 void mars_trigger(void);
 /* Process context (our kthreads): sleep until trigger, kthread_stop or
@@ -62,19 +63,26 @@ int mars_hostname(char *buf, size_t len);
 void mars_fault_init(void);
 void mars_fault_exit(void);
 bool mars_fail_queue(void);
-void *mars_buf_alloc(size_t len);
+void *mars_buf_alloc(size_t len, bool zero);
 void mars_buf_free(void *buf);
 struct mempool *mars_pool_create(unsigned int min_nr, size_t size);
-void *mars_pool_alloc(struct mempool *pool, size_t size);
+void *mars_pool_alloc(struct mempool *pool, size_t size, bool zero);
 void mars_pool_free(void *buf, struct mempool *pool);
 void mars_pool_destroy(struct mempool *pool);
+
+/* glue_bio.c: writes to the data device as bios (contracts there). */
+struct mars_wbatch;
+struct mars_wbatch *mars_wbatch_create(struct file *f);
+int mars_wbatch_add(struct mars_wbatch *w, u64 pos, const void *buf, u64 len);
+int mars_wbatch_wait(struct mars_wbatch *w);
+void mars_wbatch_destroy(struct mars_wbatch *w);
+int mars_bdev_flush(struct file *f);
 
 /* glue_vfs.c */
 struct file *mars_file_open(const char *path, int flags, unsigned short mode,
 			    int *err);
 void mars_file_close(struct file *f);
 long mars_file_read(struct file *f, void *buf, size_t len, u64 pos);
-long mars_file_write(struct file *f, const void *buf, size_t len, u64 pos);
 /* One buffer of a gathered write; the layout of struct kvec. */
 struct mars_iovec {
 	const void *base;

@@ -361,9 +361,9 @@ void mars_rq_read_begin(struct request *rq)
 /*
  * mars_rq_read_bdev - starts reading request bytes [@off, @off + @len)
  * from the block device opened as @f, at its byte @pos; does not wait
- * for the data. Dirty page-cache pages of the device in that range are
- * written out and waited for first (writeback and recovery write through
- * the page cache), so the device holds what the page cache would show.
+ * for the data. The device's page cache is not involved: every writer
+ * of the data device writes bios (glue_bio.c), and a range still being
+ * written back is read from the overlay, not from here.
  *
  * @off, @len and @pos must be multiples of 512 and the range must lie in
  * the request. Returns 0 or a negative errno (nothing of this range was
@@ -380,24 +380,12 @@ int mars_rq_read_bdev(struct request *rq, u64 off, u64 len, struct file *f,
 	struct bio *bio = NULL;
 	struct bio_vec bv;
 	u64 seg_start = 0, end = off + len;
-	int err;
 
 	if ((off | len | pos) & (SECTOR_SIZE - 1) || end < off ||
 	    end > blk_rq_bytes(rq))
 		return -EINVAL;
 	if (!len)
 		return 0;
-	/*
-	 * Write out and wait, without consuming the mapping's error state
-	 * (filemap_write_and_wait_range() would clear AS_EIO): a failed
-	 * write-back must still fail writeback's next fsync, which stops
-	 * the resource. Until that fsync (at most a second) such a range
-	 * reads what the disk holds.
-	 */
-	err = filemap_fdatawrite_range(f->f_mapping, pos, pos + len - 1);
-	if (err)
-		return err;
-	filemap_fdatawait_range_keep_errors(f->f_mapping, pos, pos + len - 1);
 	rq_for_each_segment(bv, rq, iter) {
 		u64 seg_end = seg_start + bv.bv_len;
 

@@ -114,6 +114,23 @@ void mars_debug_teardown_delay(void)
 }
 
 /*
+ * Test aid: milliseconds the writeback thread waits before each batch, so
+ * that tests can make writeback fall behind the log at will (bios keep up
+ * with the log otherwise); 0, the default, waits not at all.
+ */
+static unsigned int mars_writeback_delay_ms;
+static const unsigned int mars_writeback_delay_max = 1000;
+
+/* Process context: sleep for debug_writeback_delay_ms, if set. */
+void mars_debug_writeback_delay(void)
+{
+	unsigned int ms = READ_ONCE(mars_writeback_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+
+/*
  * /proc/sys/mars/speed_test (write N, 1..1024): runs mars_speed_test(N),
  * the in-guest memcpy and CRC-32C ceiling, for benchmarks.
  */
@@ -167,6 +184,15 @@ static const struct ctl_table mars_sysctl_table[] = {
 		.proc_handler = proc_douintvec_minmax,
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = (void *)&mars_teardown_delay_max,
+	},
+	{
+		.procname = "debug_writeback_delay_ms",
+		.data = &mars_writeback_delay_ms,
+		.maxlen = sizeof(unsigned int),
+		.mode = 0600,
+		.proc_handler = proc_douintvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = (void *)&mars_writeback_delay_max,
 	},
 };
 

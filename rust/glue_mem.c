@@ -18,9 +18,11 @@
  * Documentation/fault-injection/fault-injection.rst.
  */
 
+#include <linux/blkdev.h>
 #include <linux/debugfs.h>
 #include <linux/fault-inject.h>
 #include <linux/gfp.h>
+#include <linux/log2.h>
 #include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -83,21 +85,31 @@ bool mars_fail_queue(void)
 }
 
 /*
- * mars_buf_alloc - @len zeroed bytes (kmalloc, or vmalloc when large), or
- * NULL when memory cannot be had after one light round of reclaim.
+ * mars_buf_alloc - @len bytes (kmalloc, or vmalloc when large), zeroed if
+ * @zero, or NULL when memory cannot be had after one light round of
+ * reclaim. The address is aligned to 512 bytes at least and to the page
+ * from PAGE_SIZE on, so the buffer can be the data of a bio: small sizes
+ * are rounded up to a power of two, which kmalloc aligns naturally; larger
+ * ones come from the page allocator or vmalloc.
  *
  * __GFP_NORETRY: the caller has a reserve and would rather use it than
  * stall in reclaim (or wake the OOM killer) for one buffer.
  *
  * Context: process context, may sleep briefly. Free with mars_buf_free().
  */
-void *mars_buf_alloc(size_t len)
+void *mars_buf_alloc(size_t len, bool zero)
 {
+	gfp_t gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
+
 #ifdef CONFIG_FAULT_INJECTION
 	if (should_fail(&fail_mars_buffer, 1))
 		return NULL;
 #endif
-	return kvmalloc(len, GFP_KERNEL | __GFP_ZERO | __GFP_NORETRY | __GFP_NOWARN);
+	if (zero)
+		gfp |= __GFP_ZERO;
+	if (len <= KMALLOC_MAX_CACHE_SIZE)
+		len = roundup_pow_of_two(max_t(size_t, len, SECTOR_SIZE));
+	return kvmalloc(len, gfp);
 }
 
 /*
@@ -110,6 +122,8 @@ void mars_buf_free(void *buf)
 	kvfree(buf);
 }
 
+/* Page-aligned like mars_buf_alloc()'s large buffers (sizes from
+ * PAGE_SIZE on; the data path's reserve holds the largest request). */
 static void *mars_pool_element_alloc(gfp_t gfp, void *size)
 {
 	return kvmalloc((size_t)size, gfp);
@@ -134,18 +148,18 @@ struct mempool *mars_pool_create(unsigned int min_nr, size_t size)
 }
 
 /*
- * mars_pool_alloc - a zeroed buffer of the reserve (@size: the pool's
- * buffer size), or NULL when all are taken. Never allocates (the caller
+ * mars_pool_alloc - a buffer of the reserve (@size: the pool's buffer
+ * size), zeroed if @zero, or NULL when all are taken. Never allocates (the caller
  * tried that with mars_buf_alloc()) and never waits: the caller decides
  * how to wait, so that it can give up when its resource fails.
  *
  * Context: process context (does not sleep).
  */
-void *mars_pool_alloc(struct mempool *pool, size_t size)
+void *mars_pool_alloc(struct mempool *pool, size_t size, bool zero)
 {
 	void *buf = mempool_alloc_preallocated(pool);
 
-	if (buf)
+	if (buf && zero)
 		memset(buf, 0, size);
 	return buf;
 }

@@ -79,13 +79,6 @@ long mars_file_read(struct file *f, void *buf, size_t len, u64 pos)
 	return kernel_read(f, buf, len, &off);
 }
 
-long mars_file_write(struct file *f, const void *buf, size_t len, u64 pos)
-{
-	loff_t off = pos;
-
-	return kernel_write(f, buf, len, &off);
-}
-
 /*
  * One call into the file system for many records (it takes the inode lock,
  * starts a journal handle and throttles dirty pages once per call, not per
@@ -148,12 +141,20 @@ static struct file *__mars_bdev_open(const char *path, void *holder, int *err)
 		*err = PTR_ERR(f);
 		return NULL;
 	}
+	/*
+	 * The module writes and reads the device only with bios: drop cached
+	 * pages (a reader before the claim left them), so that nothing
+	 * stale is ever read through the cache.
+	 */
+	invalidate_bdev(file_bdev(f));
 	*err = 0;
 	return f;
 }
 
 void mars_bdev_close(struct file *f)
 {
+	/* Other openers' cached pages may predate our bios. */
+	invalidate_bdev(file_bdev(f));
 	bdev_fput(f);
 }
 

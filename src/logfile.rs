@@ -75,21 +75,23 @@ impl LogWriter {
     /// ... in order, starting at offset `pos`) with one write into the
     /// file. On failure the log is cut back to where it was, so a failed
     /// append never leaves a torn record behind (if even that fails, the
-    /// log is poisoned).
-    pub(crate) fn append_batch(&mut self, records: &[IoVec<'_>]) -> Result {
-        self.write_records(records)?;
+    /// log is poisoned). `parts` holds the `count` records back to back,
+    /// each in any number of pieces.
+    pub(crate) fn append_batch(&mut self, parts: &[IoVec<'_>], count: usize) -> Result {
+        self.write_records(parts, count)?;
         self.data_end = self.pos;
         Ok(())
     }
 
     /// Appends one record (a flush marker).
     fn append_raw(&mut self, record: &[u8]) -> Result {
-        self.write_records(&[IoVec::new(record)])
+        self.write_records(&[IoVec::new(record)], 1)
     }
 
-    /// Writes `records` at the end, all or nothing: on failure the log is
-    /// cut back (or poisoned if even that fails).
-    fn write_records(&mut self, records: &[IoVec<'_>]) -> Result {
+    /// Writes `count` records (in the pieces `records`) at the end, all or
+    /// nothing: on failure the log is cut back (or poisoned if even that
+    /// fails).
+    fn write_records(&mut self, records: &[IoVec<'_>], count: usize) -> Result {
         if self.poisoned {
             return Err(EIO);
         }
@@ -98,7 +100,7 @@ impl LogWriter {
             .try_fold(0u64, |t, r| t.checked_add(r.len() as u64))
             .ok_or(EINVAL)?;
         let end = self.pos.checked_add(bytes).ok_or(EINVAL)?;
-        let count = u64::try_from(records.len()).map_err(|_| EINVAL)?;
+        let count = u64::try_from(count).map_err(|_| EINVAL)?;
         let next_seq = self.next_seq.checked_add(count).ok_or(EOVERFLOW)?;
         if let Err(e) = self.file.write_vectored_all_at(records, self.pos) {
             if self.file.truncate(self.pos).is_err() {

@@ -10,11 +10,11 @@
 //! (replay stops with an error and the resource does not come up).
 
 use super::crc::KernelCrc32c;
-use super::ffi::{Bdev, File};
+use super::ffi::{Bdev, DataBuf, File, WriteBatch};
 use super::logfile::log_path;
 use super::mars_core::bytes::le_u64;
 use super::mars_core::log::scanner::{find_proof, Proof, Scanner, Verdict};
-use super::mars_core::log::{CorruptionKind, Kind, HEADER_LEN, MAGIC, MAX_RECORD_LEN};
+use super::mars_core::log::{CorruptionKind, Kind, HEADER_LEN, MAGIC, MAX_PAYLOAD, MAX_RECORD_LEN};
 use super::mars_core::names::{HostName, LogName, ResourceName};
 use super::mars_core::tree::{ReplayValue, VersionValue};
 use super::tree;
@@ -23,6 +23,73 @@ use kernel::prelude::*;
 
 /// Bytes read per step: room for the largest record plus more.
 const WINDOW: usize = MAX_RECORD_LEN + (1 << 20);
+
+/// Most records staged before they are written together.
+const STAGE_RANGES: usize = 256;
+
+/// Replayed data on its way to the data device: payloads copied into one
+/// aligned buffer (log records sit at any 8-byte offset of the window)
+/// and written as bios, many in flight at once. A record overlapping one
+/// already staged first waits for those, so the device ends up with the
+/// records applied in log order.
+struct Stage {
+    buf: DataBuf,
+    used: usize,
+    /// (device position, offset in `buf`, length) of each staged payload.
+    ranges: KVec<(u64, usize, usize)>,
+}
+
+impl Stage {
+    fn new() -> Result<Self> {
+        Ok(Stage {
+            buf: DataBuf::alloc_own(MAX_PAYLOAD)?,
+            used: 0,
+            ranges: KVec::with_capacity(STAGE_RANGES, GFP_KERNEL)?,
+        })
+    }
+
+    /// Stages `data` for device position `pos`, writing what is staged
+    /// first if it overlaps or the stage is full.
+    fn push(&mut self, bdev: &Bdev, pos: u64, data: &[u8]) -> Result {
+        let len = data.len();
+        let end = pos.checked_add(len as u64).ok_or(EINVAL)?;
+        let overlaps = self
+            .ranges
+            .iter()
+            .any(|&(p, _, l)| p < end && pos < p.saturating_add(l as u64));
+        let full = self.used.saturating_add(len) > self.buf.len();
+        if overlaps || full || self.ranges.len() >= STAGE_RANGES {
+            self.write(bdev)?;
+        }
+        let at = self.used;
+        let next = at.checked_add(len).ok_or(EINVAL)?;
+        self.buf
+            .get_mut(at..next)
+            .ok_or(EINVAL)?
+            .copy_from_slice(data);
+        self.ranges.push((pos, at, len), GFP_KERNEL)?;
+        // Every payload starts 512-aligned, as bios need.
+        self.used = next.checked_next_multiple_of(512).ok_or(EINVAL)?;
+        Ok(())
+    }
+
+    /// Writes what is staged and waits for it.
+    fn write(&mut self, bdev: &Bdev) -> Result {
+        if self.ranges.is_empty() {
+            return Ok(());
+        }
+        let mut batch = WriteBatch::new(bdev)?;
+        for &(pos, at, len) in self.ranges.iter() {
+            let data = self.buf.get(at..at.saturating_add(len)).ok_or(EINVAL)?;
+            batch.add(pos, data)?;
+        }
+        batch.wait()?;
+        drop(batch);
+        self.ranges.clear();
+        self.used = 0;
+        Ok(())
+    }
+}
 
 /// What replay did.
 pub(crate) struct Replayed {
@@ -156,6 +223,7 @@ pub(crate) fn replay(
 ) -> core::result::Result<Replayed, ReplayError> {
     let logs = list_logs(res, host)?;
     let mut window = VVec::<u8>::from_elem(0u8, WINDOW, GFP_KERNEL).map_err(|_| ENOMEM)?;
+    let mut stage = Stage::new()?;
     let mut out = Replayed {
         last: None,
         records: 0,
@@ -193,11 +261,13 @@ pub(crate) fn replay(
             bdev,
             dev_size,
             &mut window,
+            &mut stage,
             &mut out,
         )?;
         out.last = Some((name, end));
     }
-    bdev.file().sync()?;
+    stage.write(bdev)?;
+    bdev.flush()?;
     Ok(out)
 }
 
@@ -230,6 +300,7 @@ fn replay_one(
     bdev: &Bdev,
     dev_size: u64,
     window: &mut VVec<u8>,
+    stage: &mut Stage,
     out: &mut Replayed,
 ) -> core::result::Result<u64, ReplayError> {
     let mut pos = start;
@@ -252,7 +323,7 @@ fn replay_one(
                     offset: rec.offset,
                 });
             }
-            bdev.file().write_all_at(rec.payload, rec.header.offset)?;
+            stage.push(bdev, rec.header.offset, rec.payload)?;
             out.records = out.records.saturating_add(1);
         }
         expected = scanner.expected_seq();

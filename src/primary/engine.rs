@@ -5,16 +5,47 @@
 
 use super::overlay::{Chunk, Overlay};
 use crate::crc::KernelCrc32c;
-use crate::ffi::{Bdev, BufPool, DataBuf, BLK_MAX_IO};
-use crate::mars_core::log::writer::{encoded_len, RecordWriter};
+use crate::ffi::{Bdev, BufPool, DataBuf, IoVec, BLK_MAX_IO};
+use crate::mars_core::log::writer::RecordWriter;
 use crate::mars_core::log::{Header, HEADER_LEN};
 use crate::mars_core::names::{HostName, LogName, ResourceName};
 use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::sync::{new_condvar, new_mutex, Arc, CondVar, Mutex};
-/// A write held in memory until writeback: the whole encoded log record.
+/// Padding plus trailer after a payload: at most 7 + 8 bytes.
+const MAX_TAIL: usize = 16;
+
+/// An encoded write record: header, payload and tail apart, so that the
+/// payload sits in its own aligned buffer and writeback can write it to
+/// the data device with bios. In the log the three parts follow each
+/// other (see [`Record::parts`]).
+pub(crate) struct Record {
+    head: [u8; HEADER_LEN],
+    payload: DataBuf,
+    tail: [u8; MAX_TAIL],
+    tail_len: usize,
+}
+
+impl Record {
+    /// The record as it goes into the log: header, payload, tail.
+    pub(crate) fn parts(&self) -> [IoVec<'_>; 3] {
+        [
+            IoVec::new(&self.head),
+            IoVec::new(&self.payload),
+            IoVec::new(self.tail.get(..self.tail_len).unwrap_or(&[])),
+        ]
+    }
+
+    /// Length of the record in the log.
+    pub(crate) fn encoded_len(&self) -> u64 {
+        (HEADER_LEN + self.payload.len() + self.tail_len) as u64
+    }
+}
+
+/// A write held in memory until writeback: its log record and where it
+/// goes.
 pub(crate) struct Rec {
-    pub(super) buf: DataBuf,
+    pub(super) record: Record,
     /// Device byte offset of the data.
     pub(crate) dev_off: u64,
     /// Data length.
@@ -28,40 +59,39 @@ pub(crate) struct Rec {
 impl Rec {
     /// The written data.
     pub(crate) fn payload(&self) -> &[u8] {
-        let end = HEADER_LEN.saturating_add(self.len as usize);
-        self.buf.get(HEADER_LEN..end).unwrap_or(&[])
+        &self.record.payload
+    }
+
+    /// Whether the payload came from the reserve.
+    pub(super) fn is_reserved(&self) -> bool {
+        self.record.payload.is_reserved()
     }
 }
 
-/// Buffers of the reserve each resource keeps for its records (see
-/// [`DataBuf::alloc`]): two of the largest record, so that a write always
+/// Payload buffers of the reserve each resource keeps (see
+/// [`DataBuf::alloc`]): two of the largest request, so that a write always
 /// finds one once writeback has returned those in flight.
 pub(super) const RESERVE_BUFS: u32 = 2;
 
-/// The largest record: a write of the largest request the device accepts.
-pub(super) fn max_record_len() -> Result<usize> {
-    encoded_len(BLK_MAX_IO).ok_or(EINVAL)
-}
-
-/// Encodes a write record for `header` into a new buffer (taken from
-/// `reserve` when memory is short: `ENOMEM` only when that is empty too);
-/// `fill` copies the data (`header.len` bytes) straight into its place
-/// after the header, and the checksum covers it without a second copy.
-pub(crate) fn encode_write(
-    header: &Header,
-    reserve: &Arc<BufPool>,
-    fill: impl FnOnce(&mut [u8]) -> Result,
-) -> Result<DataBuf> {
-    let len = usize::try_from(header.len).map_err(|_| EINVAL)?;
-    let total = encoded_len(len).ok_or(EINVAL)?;
-    let mut buf = DataBuf::alloc(total, reserve)?;
-    let (head, rest) = buf.split_at_mut_checked(HEADER_LEN).ok_or(EINVAL)?;
-    let mut w = RecordWriter::begin(&KernelCrc32c, header, head).map_err(|_| EINVAL)?;
-    let (payload, tail) = rest.split_at_mut_checked(len).ok_or(EINVAL)?;
-    fill(payload)?;
-    w.payload(&KernelCrc32c, payload).map_err(|_| EINVAL)?;
-    w.finish(&KernelCrc32c, tail).map_err(|_| EINVAL)?;
-    Ok(buf)
+/// Encodes a write record for `header` around `payload` (`header.len`
+/// bytes, the written data): the checksum covers it where it is, with no
+/// copy.
+pub(crate) fn encode_write(header: &Header, payload: DataBuf) -> Result<Record> {
+    if payload.len() as u64 != header.len {
+        return Err(EINVAL);
+    }
+    let mut head = [0u8; HEADER_LEN];
+    let mut tail = [0u8; MAX_TAIL];
+    let mut w = RecordWriter::begin(&KernelCrc32c, header, &mut head).map_err(|_| EINVAL)?;
+    let tail_len = w.tail_len();
+    w.payload(&KernelCrc32c, &payload).map_err(|_| EINVAL)?;
+    w.finish(&KernelCrc32c, &mut tail).map_err(|_| EINVAL)?;
+    Ok(Record {
+        head,
+        payload,
+        tail,
+        tail_len,
+    })
 }
 
 impl Chunk for Arc<Rec> {
@@ -135,7 +165,7 @@ impl Engine {
         mem_limit: u64,
         first_log: u32,
     ) -> Result<Arc<Self>> {
-        let reserve = BufPool::new(RESERVE_BUFS, max_record_len()?)?;
+        let reserve = BufPool::new(RESERVE_BUFS, BLK_MAX_IO)?;
         Arc::pin_init(
             pin_init!(Engine {
                 res,
@@ -236,8 +266,9 @@ impl Backlog {
 
 #[kunit_tests(mars_record)]
 mod tests {
-    use super::{encode_write, max_record_len};
+    use super::encode_write;
     use crate::crc::KernelCrc32c;
+    use crate::ffi::BLK_MAX_IO;
     use crate::ffi::{BufPool, DataBuf};
     use crate::mars_core::lamport::Stamp;
     use crate::mars_core::log::scanner::{Scanner, Verdict};
@@ -252,18 +283,21 @@ mod tests {
             sec: 1_700_000_000,
             nsec: 5,
         };
-        let reserve = BufPool::new(1, max_record_len().unwrap()).unwrap();
+        let reserve = BufPool::new(1, BLK_MAX_IO).unwrap();
         let mut log = KVec::new();
         for (seq, pos, len) in [(1u64, 0u64, 512u64), (2, 4096, 4096), (3, 1 << 20, 12288)] {
             let header = Header::write(seq, stamp, pos, len, 0);
-            let buf = encode_write(&header, &reserve, |p| {
-                for (i, b) in p.iter_mut().enumerate() {
-                    *b = (i as u64 ^ seq) as u8;
-                }
-                Ok(())
-            })
-            .unwrap();
-            log.extend_from_slice(&buf, GFP_KERNEL).unwrap();
+            let mut payload = DataBuf::alloc(len as usize, &reserve).unwrap();
+            for (i, b) in payload.iter_mut().enumerate() {
+                *b = (i as u64 ^ seq) as u8;
+            }
+            // Payloads are aligned for bios.
+            assert_eq!(payload.as_ptr() as usize % 512, 0);
+            let record = encode_write(&header, payload).unwrap();
+            for part in record.parts() {
+                log.extend_from_slice(part.as_slice(), GFP_KERNEL).unwrap();
+            }
+            assert_eq!(record.encoded_len() as usize % 8, 0);
         }
         let mut scanner = Scanner::new(&log, 0, 1, true, &KernelCrc32c);
         let mut n = 0u64;
@@ -286,13 +320,13 @@ mod tests {
         );
     }
 
-    /// A failing copy (e.g. a request whose length does not match) makes
-    /// no record.
+    /// A payload whose length differs from the header's makes no record.
     #[test]
-    fn failed_copy_makes_no_record() {
+    fn mismatched_payload_makes_no_record() {
         let header = Header::write(1, Stamp { sec: 1, nsec: 0 }, 0, 4096, 0);
-        let reserve = BufPool::new(1, max_record_len().unwrap()).unwrap();
-        assert!(encode_write(&header, &reserve, |_| Err(EINVAL)).is_err());
+        let reserve = BufPool::new(1, BLK_MAX_IO).unwrap();
+        let payload = DataBuf::alloc(512, &reserve).unwrap();
+        assert!(encode_write(&header, payload).is_err());
     }
 
     /// The reserve hands out its buffers (zeroed, also when reused) until

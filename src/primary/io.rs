@@ -6,7 +6,7 @@
 
 use super::engine::{encode_write, Engine, Rec, BATCH, SYNC_MS};
 use super::overlay::Piece;
-use crate::ffi::{self, Disk, IoVec, ReadRq, Rq, RqInfo, ThreadMain};
+use crate::ffi::{self, DataBuf, Disk, ReadRq, Rq, RqInfo, ThreadMain, WriteBatch};
 use crate::logfile::LogWriter;
 use crate::mars_core::log::Header;
 use crate::mars_core::names::LogName;
@@ -63,17 +63,16 @@ impl IoWorker {
         let seq = log.next_seq.checked_add(count).ok_or(EOVERFLOW)?;
         let header = Header::write(seq, tree::lamport_stamp(), info.pos, info.len, log.durable)
             .with_log_id(log.id);
-        let buf = encode_write(&header, &self.engine.reserve, |payload| {
-            rq.copy_out(payload)
-        })?;
+        let payload = DataBuf::copy_of_request(rq, &self.engine.reserve)?;
+        let record = encode_write(&header, payload)?;
         let log_end = log
             .pos
             .checked_add(group.bytes)
-            .and_then(|p| p.checked_add(buf.len() as u64))
+            .and_then(|p| p.checked_add(record.encoded_len()))
             .ok_or(EINVAL)?;
         Ok(Arc::new(
             Rec {
-                buf,
+                record,
                 dev_off: info.pos,
                 len: info.len,
                 log: log.name,
@@ -108,15 +107,18 @@ impl IoWorker {
         let r = match slot.as_mut() {
             _ if e.failed.load(Relaxed) => Err(EIO),
             Some(log) => {
-                let mut vecs = KVec::with_capacity(group.writes.len(), GFP_KERNEL);
+                let count = group.writes.len();
+                let mut vecs = KVec::with_capacity(count.saturating_mul(3), GFP_KERNEL);
                 if let Ok(v) = vecs.as_mut() {
                     for (_, rec) in group.writes.iter() {
-                        // Cannot fail: the capacity is there.
-                        let _ = v.push(IoVec::new(&rec.buf), GFP_NOWAIT);
+                        for part in rec.record.parts() {
+                            // Cannot fail: the capacity is there.
+                            let _ = v.push(part, GFP_NOWAIT);
+                        }
                     }
                 }
                 match vecs {
-                    Ok(v) => log.append_batch(&v),
+                    Ok(v) => log.append_batch(&v, count),
                     Err(_) => Err(ENOMEM),
                 }
             }
@@ -135,7 +137,7 @@ impl IoWorker {
                 self.enter_emergency(slot);
                 for (rq, rec) in group.writes.drain_all() {
                     let r = if e.emergency.load(Relaxed) {
-                        e.bdev.file().write_all_at(rec.payload(), rec.dev_off)
+                        self.write_through(rec.payload(), rec.dev_off)
                     } else {
                         Err(EIO)
                     };
@@ -156,7 +158,7 @@ impl IoWorker {
     /// the next start replays it from the log.
     fn index(&self, rec: Arc<Rec>) -> Result {
         let e = &self.engine;
-        let bytes = rec.buf.len() as u64;
+        let bytes = rec.record.encoded_len();
         if let Err(err) = e.overlay.lock().insert(rec.dev_off, rec.len, &rec) {
             e.fail("indexing a write", err);
             return Err(EIO);
@@ -180,11 +182,17 @@ impl IoWorker {
     }
 
     /// Handles one write in emergency mode: straight to the data device.
-    fn write_direct(&self, rq: &Rq, info: &RqInfo, scratch: &mut KVVec<u8>) -> Result {
-        let len = usize::try_from(info.len).map_err(|_| EINVAL)?;
-        let buf = scratch.get_mut(..len).ok_or(EINVAL)?;
-        rq.copy_out(buf)?;
-        self.engine.bdev.file().write_all_at(buf, info.pos)
+    fn write_direct(&self, rq: &Rq, info: &RqInfo) -> Result {
+        let buf = DataBuf::copy_of_request(rq, &self.engine.reserve)?;
+        self.write_through(&buf, info.pos)
+    }
+
+    /// Writes `data` to the data device at `pos` and waits for it (not
+    /// durable before the next flush of the device).
+    fn write_through(&self, data: &[u8], pos: u64) -> Result {
+        let mut batch = WriteBatch::new(&self.engine.bdev)?;
+        batch.add(pos, data)?;
+        batch.wait()
     }
 
     /// Serves a read: the newest data from the overlay (copied now), the
@@ -283,7 +291,7 @@ impl IoWorker {
             *slot = Some(log);
             return;
         }
-        if let Err(err) = e.bdev.file().sync() {
+        if let Err(err) = e.bdev.flush() {
             e.fail("syncing the data device", err);
             *slot = Some(log);
             return;
@@ -316,7 +324,7 @@ impl IoWorker {
     /// started when the emergency began, or in a new one.
     fn leave_emergency(&self, slot: &mut Option<LogWriter>) -> Result {
         let e = &self.engine;
-        if let Err(err) = e.bdev.file().sync() {
+        if let Err(err) = e.bdev.flush() {
             e.fail("syncing the data device when leaving emergency mode", err);
             return Err(err);
         }
@@ -372,7 +380,7 @@ impl IoWorker {
     }
 
     /// One batch of requests.
-    fn serve(&self, batch: &mut KVec<Rq>, slot: &mut Option<LogWriter>, scratch: &mut KVVec<u8>) {
+    fn serve(&self, batch: &mut KVec<Rq>, slot: &mut Option<LogWriter>) {
         let e = &self.engine;
         let mut waiting: KVec<(Rq, Result)> = KVec::new();
         let mut group = Group {
@@ -402,7 +410,7 @@ impl IoWorker {
                     ffi::RQ_READ => self.read(rq, &info),
                     ffi::RQ_WRITE | ffi::RQ_FLUSH if failed => rq.end(Err(EIO)),
                     ffi::RQ_WRITE if e.emergency.load(Relaxed) => {
-                        let r = self.write_direct(&rq, &info, scratch);
+                        let r = self.write_direct(&rq, &info);
                         if info.fua != 0 {
                             need_sync = true;
                             // On allocation failure the request is dropped, which ends it with EIO.
@@ -423,8 +431,8 @@ impl IoWorker {
                         };
                         match self.encode(log, &group, &rq, &info) {
                             Ok(rec) => {
-                                let bytes = rec.buf.len() as u64;
-                                if !rec.buf.is_reserved() && e.memory_short.xchg(false, Relaxed) {
+                                let bytes = rec.record.encoded_len();
+                                if !rec.is_reserved() && e.memory_short.xchg(false, Relaxed) {
                                     pr_info!("{}: memory is back\n", e.res.as_str());
                                 }
                                 // On allocation failure the request is
@@ -464,8 +472,7 @@ impl IoWorker {
                 Err(EIO)
             } else if e.emergency.load(Relaxed) {
                 e.bdev
-                    .file()
-                    .sync()
+                    .flush()
                     .inspect_err(|err| e.fail("syncing the data device", *err))
             } else {
                 match slot.as_mut() {
@@ -537,13 +544,6 @@ impl ThreadMain for IoWorker {
         let mut batch: KVec<Rq> = KVec::new();
         let mut leave_failed = false;
         let mut last_log_sync = Instant::<Monotonic>::now();
-        let mut scratch = match KVVec::<u8>::from_elem(0u8, ffi::BLK_MAX_IO, GFP_KERNEL) {
-            Ok(s) => s,
-            Err(_) => {
-                e.fail("allocating the I/O thread's buffer", ENOMEM);
-                KVVec::new()
-            }
-        };
         loop {
             self.disk.wait(100);
             if self.disk.take(&mut batch, BATCH).is_err() {
@@ -557,7 +557,7 @@ impl ThreadMain for IoWorker {
                 last_log_sync = Instant::<Monotonic>::now();
                 continue;
             }
-            self.serve(&mut batch, &mut slot, &mut scratch);
+            self.serve(&mut batch, &mut slot);
             // Under a steady load without flushes the log is still synced
             // once a second, so `replay-HOST` keeps moving and logs can be
             // deleted.

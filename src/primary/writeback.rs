@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The writeback thread of a primary resource: queued records to the data
-//! device in log order, skipping bytes newer records overwrote; syncs the
-//! data device and moves `replay-HOST` forward.
+//! device as bios, batch after batch in log order, skipping bytes newer
+//! records overwrote; flushes the data device and moves `replay-HOST`
+//! forward.
 
 use super::engine::{Engine, Rec, IDLE_SYNC_MS, SYNC_MS};
-use crate::ffi::{self, ThreadMain};
+use crate::ffi::{self, ThreadMain, WriteBatch};
 use crate::mars_core::names::LogName;
 use crate::tree;
 use kernel::prelude::*;
@@ -24,33 +25,45 @@ impl Writeback {
         Ok(Arc::new(Writeback { engine }, GFP_KERNEL)?)
     }
 
-    /// Writes one batch of records back into the data device's page cache
-    /// and drops them from the overlay; returns the last one's position.
+    /// Writes one batch of records to the data device as bios, then drops
+    /// them from the overlay; returns the last one's log position.
     ///
-    /// Reads see the data there from now on (they read through the same
-    /// page cache); it becomes durable with the next [`Self::sync`], which
-    /// alone moves `replay-HOST` forward.
+    /// Each byte is written from the newest record holding it (the pieces
+    /// the overlay says a record still owns are disjoint), sorted by
+    /// position so that adjacent pieces merge into one bio, all in flight
+    /// at once. Until they have completed, reads take these bytes from the
+    /// overlay; afterwards from the device. They become durable with the
+    /// next [`Self::sync`] (a cache flush), which alone moves
+    /// `replay-HOST` forward.
     fn write_back(&self, recs: &KVec<Arc<Rec>>) -> Result<(LogName, u64)> {
         let e = &self.engine;
-        let mut last = None;
-        let mut ranges: KVec<(u64, u64, u64)> = KVec::new();
-        for rec in recs.iter() {
-            ranges.clear();
+        let last = recs.last().map(|r| (r.log, r.log_end)).ok_or(EINVAL)?;
+        // (device start, device end, record index, payload offset)
+        let mut pieces: KVec<(u64, u64, usize, u64)> = KVec::with_capacity(recs.len(), GFP_KERNEL)?;
+        // The lock is taken per record: the I/O thread needs it for every
+        // read and write in between.
+        for (i, rec) in recs.iter().enumerate() {
             e.overlay
                 .lock()
                 .owned(rec.dev_off, rec.len, rec, |s, end, off| {
-                    Ok(ranges.push((s, end, off), GFP_KERNEL)?)
+                    Ok(pieces.push((s, end, i, off), GFP_KERNEL)?)
                 })?;
-            for (s, end, off) in ranges.iter() {
-                let from = usize::try_from(*off).map_err(|_| EINVAL)?;
-                let n = usize::try_from(end - s).map_err(|_| EINVAL)?;
-                let data = rec.payload().get(from..from.saturating_add(n)).ok_or(EIO)?;
-                e.bdev.file().write_all_at(data, *s)?;
-            }
-            e.overlay.lock().remove(rec.dev_off, rec.len, rec)?;
-            last = Some((rec.log, rec.log_end));
         }
-        last.ok_or(EINVAL)
+        pieces.sort_unstable_by_key(|p| p.0);
+        let mut batch = WriteBatch::new(&e.bdev)?;
+        for (start, end, i, off) in pieces.iter() {
+            let rec = recs.get(*i).ok_or(EINVAL)?;
+            let from = usize::try_from(*off).map_err(|_| EINVAL)?;
+            let n = usize::try_from(end - start).map_err(|_| EINVAL)?;
+            let data = rec.payload().get(from..from.saturating_add(n)).ok_or(EIO)?;
+            batch.add(*start, data)?;
+        }
+        batch.wait()?;
+        drop(batch);
+        for rec in recs.iter() {
+            e.overlay.lock().remove(rec.dev_off, rec.len, rec)?;
+        }
+        Ok(last)
     }
 
     /// Makes what was written back durable and records in `replay-HOST`
@@ -64,7 +77,7 @@ impl Writeback {
     fn sync(&self, upto: (LogName, u64), device_synced: &mut bool) -> Result<bool> {
         let e = &self.engine;
         if !*device_synced {
-            e.bdev.file().sync()?;
+            e.bdev.flush()?;
             *device_synced = true;
         }
         let pos = e.clamp_durable(upto.0, upto.1);
@@ -114,10 +127,11 @@ impl ThreadMain for Writeback {
                 break;
             }
             if !recs.is_empty() {
-                let bytes: u64 = recs.iter().map(|r| r.buf.len() as u64).sum();
+                let bytes: u64 = recs.iter().map(|r| r.record.encoded_len()).sum();
                 // After a failure nothing more is written to the data
                 // device: it stays at what is durable, the logs hold the rest.
                 let mut written = false;
+                ffi::debug_writeback_delay();
                 if !e.failed.load(Relaxed) {
                     match self.write_back(&recs) {
                         Ok(pos) => {

@@ -23,3 +23,10 @@ must 1 'rmmod mars && insmod $MARS_KO'
 mars_wait_dev 1 r0
 must 1 'fsck.ext4 -fn /dev/mars/r0 && mount /dev/mars/r0 /mnt/r0 && cd /mnt/r0 && md5sum --quiet -c /tmp/tree.md5'
 must 1 'umount /mnt/r0'
+# Overlapping writes of 4096-byte blocks, each one read back at once
+# (alternately a random extent and the one just written, which races with
+# its writeback), then checked again after down/up.
+must 1 'python3 /repo/tests/vm/guest/overlap-writer.py /dev/mars/r0 64 4 600 /tmp/shadow 1'
+must 1 'marsadm down r0 && marsadm up r0'
+mars_wait_dev 1 r0
+must 1 'python3 /repo/tests/vm/guest/overlap-writer.py --verify /dev/mars/r0 64 /tmp/shadow'

@@ -21,20 +21,27 @@ lazy='sysctl -q vm.dirty_expire_centisecs=60000 vm.dirty_writeback_centisecs=0'
 must 1 "mkfs.ext4 -q -F \$DISK_MARS && mount -o commit=3600 \$DISK_MARS /mars && insmod \$MARS_KO && marsadm create-cluster && $lazy"
 must 1 'marsadm create-resource r0 $DISK_DATA'
 # Write region R (16 MiB at 0) over and over at full speed (fio, queue
-# depth 16, no flushes: writeback is well behind the log); meanwhile leave
+# depth 16, no flushes; writeback made to wait 300 ms per batch, so it is
+# well behind the log); meanwhile leave
 # only 24 MiB free on /mars. Once in emergency mode, stop, overwrite R with
 # B (straight to the data device, acknowledged by fsync) and cut the power
 # at once.
 must 1 -t 600 "$G
 	dd if=/dev/urandom of=/ctl/b.img bs=1M count=16 status=none
+	echo 300 >/proc/sys/mars/debug_writeback_delay_ms
 	fio --name=fill --filename=/dev/mars/r0 --rw=write --bs=1M --iodepth=16 --ioengine=libaio \
 		--direct=1 --size=16M --time_based --runtime=600 --output=/dev/null &
 	fill=\$!
-	for i in \$(seq 600); do [ \"\$(readlink /mars/resource-r0/actual-g1/writeback-pending)\" != 0 ] && break; sleep 0.2; done
-	sleep 3
+	behind=0
+	for i in \$(seq 150); do
+		echo 1 >/proc/sys/mars/trigger; sleep 0.2
+		[ \"\$(readlink /mars/resource-r0/actual-g1/writeback-pending)\" -gt \$((4 << 20)) ] 2>/dev/null && { behind=1; break; }
+	done
+	[ \$behind = 1 ] || { echo 'writeback never fell behind the log'; exit 1; }
 	avail=\$(df --output=avail -B1 /mars | tail -n1)
 	fallocate -l \$((avail - (24 << 20))) /mars/filler
 	wait_state r0 Emergency 120
+	echo 0 >/proc/sys/mars/debug_writeback_delay_ms
 	kill \$fill; wait \$fill || true
 	dmesg | grep 'r0: /mars is full: EMERGENCY MODE'
 	dd if=/ctl/b.img of=/dev/mars/r0 bs=1M oflag=direct conv=fsync status=none

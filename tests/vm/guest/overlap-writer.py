@@ -1,24 +1,34 @@
 #!/usr/bin/env python3
 """Overlapping writes of mixed sizes with a shadow copy, for the overlay.
 
-Writes COUNT random extents (512 B .. 256 KiB, 512-byte aligned) at random
+Writes COUNT random extents (one logical block .. 256 KiB, aligned to the
+device's logical block size) at random
 offsets inside a REGION_MIB region starting at BASE_MIB of DEV, with
 O_DIRECT, so later writes trim, split and cover earlier ones still waiting
-for writeback. Every 16 writes a random extent is read back and compared
-with the shadow (reads that straddle overlay pieces and the data device);
-at the end the whole region is compared, and the shadow is saved to
-SHADOW for a later check (after down/up, say) with --verify.
+for writeback. Every READ_EVERY writes (default 16) an extent is read
+back and compared with the shadow: alternately a random one (reads that
+straddle overlay pieces and the data device) and the one just written
+(a read racing with writeback of the same range). At the end the whole
+region is compared, and the shadow is saved to SHADOW for a later check
+(after down/up, say) with --verify.
 
-Usage: overlap-writer.py DEV BASE_MIB REGION_MIB COUNT SHADOW
+Usage: overlap-writer.py DEV BASE_MIB REGION_MIB COUNT SHADOW [READ_EVERY]
        overlap-writer.py --verify DEV BASE_MIB SHADOW
 """
+import fcntl
 import mmap
 import os
 import random
+import struct
 import sys
 
-SECTOR = 512
 MIB = 1 << 20
+MAX_EXTENT = 256 << 10
+BLKSSZGET = 0x1268
+
+
+def logical_block_size(fd):
+    return struct.unpack("i", fcntl.ioctl(fd, BLKSSZGET, b"\0" * 4))[0]
 
 
 def pread_direct(fd, off, n):
@@ -29,25 +39,30 @@ def pread_direct(fd, off, n):
     return bytes(buf)
 
 
-def run(dev, base, region, count, shadow_path):
+def run(dev, base, region, count, shadow_path, read_every=16):
     rng = random.Random(12345)
     size = region * MIB
     shadow = bytearray(pread_direct(os.open(dev, os.O_RDONLY | os.O_DIRECT), base * MIB, size))
     fd = os.open(dev, os.O_RDWR | os.O_DIRECT)
-    buf = mmap.mmap(-1, 256 << 10)
+    sector = logical_block_size(fd)
+    blocks = MAX_EXTENT // sector
+    buf = mmap.mmap(-1, MAX_EXTENT)
     bad = 0
+    reads = 0
     for i in range(count):
-        n = rng.randrange(1, 513) * SECTOR
-        off = rng.randrange(0, (size - n) // SECTOR + 1) * SECTOR
+        n = rng.randrange(1, blocks + 1) * sector
+        off = rng.randrange(0, (size - n) // sector + 1) * sector
         data = rng.randbytes(n)
         buf.seek(0)
         buf.write(data)
         if os.pwritev(fd, [memoryview(buf)[:n]], base * MIB + off) != n:
             sys.exit(f"short write at {off}")
         shadow[off:off + n] = data
-        if i % 16 == 15:
-            n = rng.randrange(1, 513) * SECTOR
-            off = rng.randrange(0, (size - n) // SECTOR + 1) * SECTOR
+        if i % read_every == read_every - 1:
+            reads += 1
+            if reads % 2:
+                n = rng.randrange(1, blocks + 1) * sector
+                off = rng.randrange(0, (size - n) // sector + 1) * sector
             if pread_direct(fd, base * MIB + off, n) != shadow[off:off + n]:
                 print(f"read {n} bytes at {off} after write {i}: differs")
                 bad += 1
@@ -56,7 +71,7 @@ def run(dev, base, region, count, shadow_path):
         print("the region differs from the shadow")
         bad += 1
     open(shadow_path, "wb").write(shadow)
-    print(f"{count} overlapping writes, {count // 16} reads checked, {bad} bad")
+    print(f"{count} overlapping writes, {reads} reads checked, {bad} bad")
     return bad == 0
 
 
@@ -72,7 +87,8 @@ def main():
     if sys.argv[1] == "--verify":
         ok = verify(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:
-        ok = run(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+        every = int(sys.argv[6]) if len(sys.argv) > 6 else 16
+        ok = run(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], every)
     sys.exit(0 if ok else 1)
 
 
