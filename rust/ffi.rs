@@ -83,6 +83,7 @@ mod raw {
         pub(super) fn mars_scan_done();
         pub(super) fn mars_debug_teardown_delay();
         pub(super) fn mars_debug_writeback_delay();
+        pub(super) fn mars_profile_requests() -> core::ffi::c_ulong;
         pub(super) fn mars_control_init() -> c_int;
         pub(super) fn mars_control_exit();
         pub(super) fn mars_thread_start(
@@ -125,6 +126,7 @@ mod raw {
             pos: u64,
         ) -> isize;
         pub(super) fn mars_file_sync(f: *mut CFile) -> c_int;
+        pub(super) fn mars_file_start_writeback(f: *mut CFile, pos: u64, len: u64) -> c_int;
         pub(super) fn mars_file_size(f: *mut CFile) -> u64;
         pub(super) fn mars_file_truncate(f: *mut CFile, len: u64) -> c_int;
         pub(super) fn mars_bdev_open(
@@ -210,6 +212,12 @@ fn check_int(ret: c_int) -> Result {
 pub(crate) fn debug_teardown_delay() {
     // SAFETY: no arguments; we are in process context (a kthread).
     unsafe { raw::mars_debug_teardown_delay() }
+}
+
+/// How many times `/proc/sys/mars/profile` was written so far.
+pub(crate) fn profile_requests() -> u64 {
+    // SAFETY: no preconditions.
+    u64::from(unsafe { raw::mars_profile_requests() })
 }
 
 /// Sleeps for `/proc/sys/mars/debug_writeback_delay_ms` (a test aid that
@@ -327,6 +335,8 @@ pub(crate) fn fail_queue() -> bool {
 pub(crate) struct BufPool {
     pool: NonNull<CMempool>,
     size: usize,
+    /// A reserve (used when memory is short), not a cache (used first).
+    reserve: bool,
 }
 
 // SAFETY: a mempool may be used from any thread (it has its own lock).
@@ -337,10 +347,29 @@ unsafe impl Sync for BufPool {}
 impl BufPool {
     /// A reserve of `count` buffers of `size` bytes, allocated now.
     pub(crate) fn new(count: u32, size: usize) -> Result<Arc<Self>> {
+        Self::create(count, size, true)
+    }
+
+    /// A cache of `count` buffers of `size` bytes, allocated now, for
+    /// large buffers to be taken from first (see
+    /// [`DataBuf::copy_of_request`]): reused memory instead of a vmalloc
+    /// and vfree of many pages per buffer.
+    pub(crate) fn new_cache(count: u32, size: usize) -> Result<Arc<Self>> {
+        Self::create(count, size, false)
+    }
+
+    fn create(count: u32, size: usize, reserve: bool) -> Result<Arc<Self>> {
         // SAFETY: no preconditions; the result is checked for NULL.
         let pool = unsafe { raw::mars_pool_create(count, size) };
         let pool = NonNull::new(pool).ok_or(ENOMEM)?;
-        Ok(Arc::new(BufPool { pool, size }, GFP_KERNEL)?)
+        Ok(Arc::new(
+            BufPool {
+                pool,
+                size,
+                reserve,
+            },
+            GFP_KERNEL,
+        )?)
     }
 }
 
@@ -351,6 +380,10 @@ impl Drop for BufPool {
         unsafe { raw::mars_pool_destroy(self.pool.as_ptr()) };
     }
 }
+
+/// Buffers larger than this come from a [`BufPool`] cache first (see
+/// [`DataBuf::copy_of_request`]).
+pub(crate) const CACHE_MIN: usize = 64 << 10;
 
 /// A byte buffer of the data path: allocated for its size, or taken from
 /// a [`BufPool`] reserve when memory is short; freed (or returned to the
@@ -396,13 +429,26 @@ impl DataBuf {
     }
 
     /// A buffer holding the data of the write request `rq`, copied once
-    /// and never zeroed first; from `reserve` when memory is short (as
-    /// [`Self::alloc`]).
-    pub(crate) fn copy_of_request(rq: &Rq, reserve: &Arc<BufPool>) -> Result<Self> {
+    /// and never zeroed first. A large one (over [`CACHE_MIN`]) comes from
+    /// `cache` if it has one free; else a buffer of its own; from `reserve`
+    /// when memory is short (as [`Self::alloc`]).
+    pub(crate) fn copy_of_request(
+        rq: &Rq,
+        cache: &Arc<BufPool>,
+        reserve: &Arc<BufPool>,
+    ) -> Result<Self> {
         let len = usize::try_from(rq.info().len).map_err(|_| EINVAL)?;
-        // SAFETY: the buffer is initialised below, before it is handed out
-        // or read (dropping it uninitialised is fine: it is only freed).
-        let buf = unsafe { Self::alloc_raw(len, None, false) }
+        let cached = if len > CACHE_MIN {
+            // SAFETY: the buffer is initialised below, before it is handed
+            // out or read (dropping it uninitialised is fine: it is only
+            // freed).
+            unsafe { Self::alloc_raw(len, Some(cache), false) }
+        } else {
+            Err(ENOMEM)
+        };
+        let buf = cached
+            // SAFETY: as above.
+            .or_else(|_| unsafe { Self::alloc_raw(len, None, false) })
             // SAFETY: as above.
             .or_else(|_| unsafe { Self::alloc_raw(len, Some(reserve), false) })?;
         // SAFETY: the request is live (type invariant of `Rq`) and the
@@ -437,9 +483,9 @@ impl DataBuf {
         })
     }
 
-    /// Whether the buffer came from a reserve.
+    /// Whether the buffer came from a reserve (not from a cache).
     pub(crate) fn is_reserved(&self) -> bool {
-        self.pool.is_some()
+        self.pool.as_ref().is_some_and(|p| p.reserve)
     }
 }
 
@@ -684,6 +730,14 @@ impl File {
         } else {
             Err(EIO)
         }
+    }
+
+    /// Starts writing out the dirty pages of bytes `[pos, pos + len)`
+    /// without waiting for them (`filemap_flush_range`); a later
+    /// [`Self::sync`] waits for them and reports their errors.
+    pub(crate) fn start_writeback(&self, pos: u64, len: u64) -> Result {
+        // SAFETY: `self.0` is an open file.
+        check_int(unsafe { raw::mars_file_start_writeback(self.0.as_ptr(), pos, len) })
     }
 
     /// `vfs_fsync`: data and metadata durable.

@@ -33,6 +33,7 @@ u64 mars_lamport_tick(void);
  * (/proc/sys/mars/debug_teardown_delay_ms). */
 void mars_debug_teardown_delay(void);
 void mars_debug_writeback_delay(void);
+unsigned long mars_profile_requests(void);
 /* Any context: wake the control thread. */
 void mars_trigger(void);
 /* Process context (our kthreads): sleep until trigger, kthread_stop or
@@ -93,6 +94,9 @@ struct mars_iovec {
 long mars_file_writev(struct file *f, const struct mars_iovec *vec,
 		      unsigned int nr, u64 pos);
 int mars_file_sync(struct file *f);
+/* Starts writeback of the dirty pages of [@pos, @pos + @len) without
+ * waiting (errors show at the next fsync); 0 or a negative errno. */
+int mars_file_start_writeback(struct file *f, u64 pos, u64 len);
 u64 mars_file_size(struct file *f);
 int mars_file_truncate(struct file *f, u64 len);
 struct file *mars_bdev_open(const char *path, void *holder, int *err);

@@ -97,6 +97,31 @@ static int mars_trigger_sysctl(const struct ctl_table *table, int dir,
 }
 
 /*
+ * /proc/sys/mars/profile (write anything): every primary resource prints
+ * where its data path spent its time since the last request to dmesg, and
+ * starts counting anew (src/primary/profile.rs). Each write is one more
+ * request; the I/O threads compare with the count they last answered.
+ */
+static atomic_long_t mars_profile_gen;
+static int mars_profile_value;
+
+static int mars_profile_sysctl(const struct ctl_table *table, int dir,
+			       void *buf, size_t *lenp, loff_t *ppos)
+{
+	int err = proc_dointvec(table, dir, buf, lenp, ppos);
+
+	if (!err && SYSCTL_USER_TO_KERN(dir))
+		atomic_long_inc(&mars_profile_gen);
+	return err;
+}
+
+/* Any context: the number of profile requests so far. */
+unsigned long mars_profile_requests(void)
+{
+	return atomic_long_read(&mars_profile_gen);
+}
+
+/*
  * Test aid: milliseconds to wait between the check that /dev/mars/RES is
  * not open and its deletion, so that tests can make opens race with
  * teardown every time (0, the default, waits not at all).
@@ -175,6 +200,13 @@ static const struct ctl_table mars_sysctl_table[] = {
 		.proc_handler = mars_speed_sysctl,
 		.extra1 = SYSCTL_ONE,
 		.extra2 = (void *)&mars_speed_rounds_max,
+	},
+	{
+		.procname = "profile",
+		.data = &mars_profile_value,
+		.maxlen = sizeof(int),
+		.mode = 0600,
+		.proc_handler = mars_profile_sysctl,
 	},
 	{
 		.procname = "debug_teardown_delay_ms",

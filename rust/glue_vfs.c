@@ -25,6 +25,7 @@
 #include <linux/fs_struct.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/statfs.h>
 #include <linux/string.h>
@@ -120,6 +121,13 @@ long mars_file_writev(struct file *f, const struct mars_iovec *vec,
 int mars_file_sync(struct file *f)
 {
 	return vfs_fsync(f, 0);
+}
+
+int mars_file_start_writeback(struct file *f, u64 pos, u64 len)
+{
+	if (!len || pos + len < pos || pos + len > LLONG_MAX)
+		return len ? -EINVAL : 0;
+	return filemap_flush_range(f->f_mapping, pos, pos + len - 1);
 }
 
 u64 mars_file_size(struct file *f)

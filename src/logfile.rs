@@ -32,12 +32,20 @@ pub(crate) struct LogWriter {
     pub(crate) durable: u64,
     /// End of the last write record appended (markers excluded).
     data_end: u64,
+    /// Offset up to which writeback of the file was started (see
+    /// [`WRITEBACK_AHEAD`]).
+    written_out: u64,
     /// An fsync failed: the log can no longer be trusted.
     poisoned: bool,
     /// The log's id, in every record (random: a record-shaped payload in
     /// user data cannot carry it).
     pub(crate) id: u32,
 }
+
+/// Appended bytes after which writeback of the log file is started
+/// without waiting, so that the next fsync (a flush, or the once-a-second
+/// sync under load) finds little left to write while the I/O thread waits.
+const WRITEBACK_AHEAD: u64 = 2 << 20;
 
 /// Path of log `name` of resource `res`.
 pub(crate) fn log_path(res: &ResourceName, name: &LogName) -> Result<Path> {
@@ -66,6 +74,7 @@ impl LogWriter {
             next_seq: 1,
             durable: 0,
             data_end: 0,
+            written_out: 0,
             poisoned: false,
             id: super::ffi::random_u32(),
         })
@@ -80,6 +89,16 @@ impl LogWriter {
     pub(crate) fn append_batch(&mut self, parts: &[IoVec<'_>], count: usize) -> Result {
         self.write_records(parts, count)?;
         self.data_end = self.pos;
+        // Whole pages only: a partly written last page is written again
+        // with the next append anyway.
+        let upto = self.pos & !4095;
+        if upto.saturating_sub(self.written_out) >= WRITEBACK_AHEAD {
+            // Errors surface at the next fsync, which poisons the log.
+            let _ = self
+                .file
+                .start_writeback(self.written_out, upto - self.written_out);
+            self.written_out = upto;
+        }
         Ok(())
     }
 

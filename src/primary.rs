@@ -33,6 +33,7 @@
 pub(crate) mod engine;
 pub(crate) mod io;
 pub(crate) mod overlay;
+pub(crate) mod profile;
 pub(crate) mod writeback;
 
 pub(crate) use engine::Engine;

@@ -104,9 +104,9 @@ rust_tools() {
 	fi
 }
 
-# --bench: also what `make bench-vm` needs (the plot).
+# --bench: also what `make bench-vm` needs (dbench, the plot).
 if [ "${1:-}" = --bench ]; then
-	APT_PACKAGES+=(python3-matplotlib)
+	APT_PACKAGES+=(python3-matplotlib dbench)
 fi
 
 need_root

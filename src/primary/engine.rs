@@ -4,6 +4,7 @@
 //! queue, durable mark, failure state) and the in-memory write records.
 
 use super::overlay::{Chunk, Overlay};
+use super::profile::Profile;
 use crate::crc::KernelCrc32c;
 use crate::ffi::{Bdev, BufPool, DataBuf, IoVec, BLK_MAX_IO};
 use crate::mars_core::log::writer::RecordWriter;
@@ -73,6 +74,11 @@ impl Rec {
 /// finds one once writeback has returned those in flight.
 pub(super) const RESERVE_BUFS: u32 = 2;
 
+/// Payload buffers of the largest request each resource keeps for reuse by
+/// large writes (see [`DataBuf::copy_of_request`]): enough for a queue
+/// depth of four and a group waiting for writeback.
+pub(super) const CACHE_BUFS: u32 = 8;
+
 /// Encodes a write record for `header` around `payload` (`header.len`
 /// bytes, the written data): the checksum covers it where it is, with no
 /// copy.
@@ -125,6 +131,10 @@ pub(crate) struct Engine {
     /// Buffers for records when memory is short: the I/O thread's
     /// guarantee of progress (writeback returns them).
     pub(super) reserve: Arc<BufPool>,
+    /// Large payload buffers for reuse.
+    pub(super) cache: Arc<BufPool>,
+    /// Where the time goes.
+    pub(super) profile: Profile,
     #[pin]
     pub(super) overlay: Mutex<Overlay<Arc<Rec>>>,
     /// What waits for writeback, under one lock.
@@ -166,6 +176,7 @@ impl Engine {
         first_log: u32,
     ) -> Result<Arc<Self>> {
         let reserve = BufPool::new(RESERVE_BUFS, BLK_MAX_IO)?;
+        let cache = BufPool::new_cache(CACHE_BUFS, BLK_MAX_IO)?;
         Arc::pin_init(
             pin_init!(Engine {
                 res,
@@ -174,6 +185,8 @@ impl Engine {
                 size,
                 mem_limit,
                 reserve,
+                cache,
+                profile: Profile::new(),
                 overlay <- new_mutex!(Overlay::new()),
                 backlog <- new_mutex!(Backlog {
                     queue: KVec::new(),

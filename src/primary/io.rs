@@ -6,6 +6,7 @@
 
 use super::engine::{encode_write, Engine, Rec, BATCH, SYNC_MS};
 use super::overlay::Piece;
+use super::profile::Stage;
 use crate::ffi::{self, DataBuf, Disk, ReadRq, Rq, RqInfo, ThreadMain, WriteBatch};
 use crate::logfile::LogWriter;
 use crate::mars_core::log::Header;
@@ -63,8 +64,14 @@ impl IoWorker {
         let seq = log.next_seq.checked_add(count).ok_or(EOVERFLOW)?;
         let header = Header::write(seq, tree::lamport_stamp(), info.pos, info.len, log.durable)
             .with_log_id(log.id);
-        let payload = DataBuf::copy_of_request(rq, &self.engine.reserve)?;
+        let prof = &self.engine.profile;
+        let t = Instant::<Monotonic>::now();
+        let payload = DataBuf::copy_of_request(rq, &self.engine.cache, &self.engine.reserve)?;
+        prof.add(Stage::Copy, t);
+        let t = Instant::<Monotonic>::now();
         let record = encode_write(&header, payload)?;
+        prof.add(Stage::Checksum, t);
+        prof.record(info.len);
         let log_end = log
             .pos
             .checked_add(group.bytes)
@@ -117,10 +124,13 @@ impl IoWorker {
                         }
                     }
                 }
-                match vecs {
+                let t = Instant::<Monotonic>::now();
+                let r = match vecs {
                     Ok(v) => log.append_batch(&v, count),
                     Err(_) => Err(ENOMEM),
-                }
+                };
+                e.profile.add(Stage::Append, t);
+                r
             }
             None => Err(EIO),
         };
@@ -183,7 +193,7 @@ impl IoWorker {
 
     /// Handles one write in emergency mode: straight to the data device.
     fn write_direct(&self, rq: &Rq, info: &RqInfo) -> Result {
-        let buf = DataBuf::copy_of_request(rq, &self.engine.reserve)?;
+        let buf = DataBuf::copy_of_request(rq, &self.engine.cache, &self.engine.reserve)?;
         self.write_through(&buf, info.pos)
     }
 
@@ -242,11 +252,13 @@ impl IoWorker {
     /// can succeed over lost pages either).
     fn sync_log(&self, log: &mut LogWriter, data_only: bool) -> Result {
         let e = &self.engine;
+        let t = Instant::<Monotonic>::now();
         let r = if data_only {
             log.sync_data()
         } else {
             log.sync()
         };
+        e.profile.add(Stage::LogSync, t);
         match r {
             Ok(()) => {
                 e.set_durable(log.name.number, log.durable);
@@ -545,6 +557,7 @@ impl ThreadMain for IoWorker {
         let mut leave_failed = false;
         let mut last_log_sync = Instant::<Monotonic>::now();
         loop {
+            e.profile.answer(e.res.as_str());
             self.disk.wait(100);
             if self.disk.take(&mut batch, BATCH).is_err() {
                 continue;

@@ -6,6 +6,7 @@
 //! forward.
 
 use super::engine::{Engine, Rec, IDLE_SYNC_MS, SYNC_MS};
+use super::profile::Stage;
 use crate::ffi::{self, ThreadMain, WriteBatch};
 use crate::mars_core::names::LogName;
 use crate::tree;
@@ -50,6 +51,7 @@ impl Writeback {
                 })?;
         }
         pieces.sort_unstable_by_key(|p| p.0);
+        let t = Instant::<Monotonic>::now();
         let mut batch = WriteBatch::new(&e.bdev)?;
         for (start, end, i, off) in pieces.iter() {
             let rec = recs.get(*i).ok_or(EINVAL)?;
@@ -60,6 +62,7 @@ impl Writeback {
         }
         batch.wait()?;
         drop(batch);
+        e.profile.add(Stage::Writeback, t);
         for rec in recs.iter() {
             e.overlay.lock().remove(rec.dev_off, rec.len, rec)?;
         }
@@ -77,7 +80,9 @@ impl Writeback {
     fn sync(&self, upto: (LogName, u64), device_synced: &mut bool) -> Result<bool> {
         let e = &self.engine;
         if !*device_synced {
+            let t = Instant::<Monotonic>::now();
             e.bdev.flush()?;
+            e.profile.add(Stage::DeviceFlush, t);
             *device_synced = true;
         }
         let pos = e.clamp_durable(upto.0, upto.1);

@@ -28,7 +28,11 @@ rows = [("4k random write IOPS (qd32)", "randwrite_4k_iops", True),
         ("1M sequential read MB/s (qd4, direct)", "seqread_1m_mbs", True),
         ("sequential read MB/s (buffered, 1 MiB reads)", "seqread_buffered_mbs", True),
         ("4k write p99 latency (us, qd1)", "write_p99_lat_us", False),
-        ("flush p99 latency under load (us)", "flush_p99_lat_us", False)]
+        ("flush p99 latency under load (us)", "flush_p99_lat_us", False),
+        ("fsync p99 latency under dbench, ext4 (us)", "dbench_fsync_p99_lat_us", False),
+        ("dbench Flush max latency (ms)", "dbench_flush_max_ms", False),
+        ("dbench throughput MB/s (4 clients, ext4)", "dbench_mbs", True)]
+rows = [row for row in rows if all(data[d].get(row[1]) is not None for d, _ in devices)]
 
 
 def ratio(key, dev, higher):
@@ -47,6 +51,24 @@ print()
 print(f"one-copy ceiling (dd from /dev/zero into tmpfs in the guest): {ceiling} MB/s")
 print(f"in-kernel ceiling (/proc/sys/mars/speed_test): {speed}")
 print("ratios: device / raw for throughput, raw / device for latency (1.0 = as fast as raw)")
+for job, label in [("cpu_seqwrite_1m", "1M sequential write"), ("cpu_randwrite_4k", "4k random write qd32")]:
+    if not all(job in data[d] for d, _ in devices):
+        continue
+    print()
+    print(f"Where the guest's CPU went during the {label} (share of all CPU time, >= 1 %):")
+    print()
+    print("| device | task | share |")
+    print("| --- | --- | ---: |")
+    for d, dlabel in devices:
+        for task, share in data[d][job].items():
+            print(f"| {dlabel} | {task} | {share * 100:.0f} % |")
+
+if data["mars"].get("profile_seqwrite_1m"):
+    print()
+    print("The module's profile of the 1M sequential write on /dev/mars/r0 (/proc/sys/mars/profile):")
+    print()
+    for line in data["mars"]["profile_seqwrite_1m"]:
+        print(f"    {line}")
 
 json.dump({"commit": commit, "ceiling_mbs": ceiling, "speed_test": speed,
            "results": data}, open(os.path.join(results, "bench.json"), "w"), indent=1)
