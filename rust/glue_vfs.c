@@ -150,10 +150,12 @@ static struct file *__mars_bdev_open(const char *path, void *holder, int *err)
 		return NULL;
 	}
 	/*
-	 * The module writes and reads the device only with bios: drop cached
-	 * pages (a reader before the claim left them), so that nothing
-	 * stale is ever read through the cache.
+	 * The module writes and reads the device only with bios: write out
+	 * what a writer before the claim left dirty (else the flusher could
+	 * write it later, over our bios), then drop the cached pages, so
+	 * that nothing stale is ever read through the cache.
 	 */
+	sync_blockdev(file_bdev(f));
 	invalidate_bdev(file_bdev(f));
 	*err = 0;
 	return f;

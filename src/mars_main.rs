@@ -23,6 +23,7 @@ pub mod mars_core {
     pub mod log;
     pub mod names;
     pub mod retention;
+    pub mod sort;
     pub mod tree;
     pub mod wire;
 }

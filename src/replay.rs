@@ -290,6 +290,7 @@ fn closed_end(res: &ResourceName, name: &LogName) -> Result<Option<u64>> {
 /// past the end a `version-` link recorded for it; anywhere else the log
 /// had been synced there, so it is corruption.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)] // its own frame: `replay` would approach the stack-frame limit
 fn replay_one(
     file: &File,
     name: LogName,

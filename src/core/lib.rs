@@ -39,5 +39,6 @@ pub mod lamport;
 pub mod log;
 pub mod names;
 pub mod retention;
+pub mod sort;
 pub mod tree;
 pub mod wire;

@@ -9,6 +9,7 @@ use super::engine::{Engine, Rec, IDLE_SYNC_MS, SYNC_MS};
 use super::profile::Stage;
 use crate::ffi::{self, ThreadMain, WriteBatch};
 use crate::mars_core::names::LogName;
+use crate::mars_core::sort::heap_sort_by_key;
 use crate::tree;
 use kernel::prelude::*;
 use kernel::sync::atomic::Relaxed;
@@ -50,7 +51,8 @@ impl Writeback {
                     Ok(pieces.push((s, end, i, off), GFP_KERNEL)?)
                 })?;
         }
-        pieces.sort_unstable_by_key(|p| p.0);
+        // Not `sort_unstable`: its scratch array would be 1.5 KiB of stack.
+        heap_sort_by_key(&mut pieces, |p| p.0);
         let t = Instant::<Monotonic>::now();
         let mut batch = WriteBatch::new(&e.bdev)?;
         for (start, end, i, off) in pieces.iter() {
