@@ -129,13 +129,19 @@ unsigned long mars_profile_requests(void)
 static unsigned int mars_teardown_delay_ms;
 static const unsigned int mars_teardown_delay_max = 10000;
 
+/* Process context: sleeps for the milliseconds a test-aid sysctl holds. */
+static void mars_debug_sleep(const unsigned int *ms)
+{
+	unsigned int n = READ_ONCE(*ms);
+
+	if (n)
+		msleep(n);
+}
+
 /* Process context: sleep for debug_teardown_delay_ms, if set. */
 void mars_debug_teardown_delay(void)
 {
-	unsigned int ms = READ_ONCE(mars_teardown_delay_ms);
-
-	if (ms)
-		msleep(ms);
+	mars_debug_sleep(&mars_teardown_delay_ms);
 }
 
 /*
@@ -149,10 +155,7 @@ static const unsigned int mars_writeback_delay_max = 1000;
 /* Process context: sleep for debug_writeback_delay_ms, if set. */
 void mars_debug_writeback_delay(void)
 {
-	unsigned int ms = READ_ONCE(mars_writeback_delay_ms);
-
-	if (ms)
-		msleep(ms);
+	mars_debug_sleep(&mars_writeback_delay_ms);
 }
 
 /*
