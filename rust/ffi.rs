@@ -83,6 +83,7 @@ mod raw {
         pub(super) fn mars_scan_done();
         pub(super) fn mars_debug_teardown_delay();
         pub(super) fn mars_debug_writeback_delay();
+        pub(super) fn mars_debug_log_sync_delay();
         pub(super) fn mars_profile_requests() -> core::ffi::c_ulong;
         pub(super) fn mars_control_init() -> c_int;
         pub(super) fn mars_control_exit();
@@ -225,6 +226,13 @@ pub(crate) fn profile_requests() -> u64 {
 pub(crate) fn debug_writeback_delay() {
     // SAFETY: no arguments; we are in process context (a kthread).
     unsafe { raw::mars_debug_writeback_delay() }
+}
+
+/// Sleeps for `/proc/sys/mars/debug_log_sync_delay_ms` (a test aid that
+/// holds flushes in flight); returns at once when it is 0.
+pub(crate) fn debug_log_sync_delay() {
+    // SAFETY: no arguments; we are in process context (a kthread).
+    unsafe { raw::mars_debug_log_sync_delay() }
 }
 
 /// Continues a CRC-32C over `data` from `crc`, with the kernel's contract:

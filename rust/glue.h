@@ -29,10 +29,12 @@ int mars_speed_test(unsigned int rounds);
 /* glue_control.c */
 /* Any context: a Lamport stamp (ns) greater than every one handed out. */
 u64 mars_lamport_tick(void);
-/* Process context: the test-only delay before a disk is deleted
- * (/proc/sys/mars/debug_teardown_delay_ms). */
+/* Process context: the test-only delays (/proc/sys/mars/debug_*_ms):
+ * before a disk is deleted, before each writeback batch, before each
+ * fsync of the log by the log-sync thread. Return at once when 0. */
 void mars_debug_teardown_delay(void);
 void mars_debug_writeback_delay(void);
+void mars_debug_log_sync_delay(void);
 unsigned long mars_profile_requests(void);
 /* Any context: wake the control thread. */
 void mars_trigger(void);

@@ -159,6 +159,20 @@ void mars_debug_writeback_delay(void)
 }
 
 /*
+ * Test aid: milliseconds the log-sync thread waits before each fsync of
+ * the log, so that tests can hold flushes in flight while other requests
+ * go on; 0, the default, waits not at all.
+ */
+static unsigned int mars_log_sync_delay_ms;
+static const unsigned int mars_log_sync_delay_max = 5000;
+
+/* Process context: sleep for debug_log_sync_delay_ms, if set. */
+void mars_debug_log_sync_delay(void)
+{
+	mars_debug_sleep(&mars_log_sync_delay_ms);
+}
+
+/*
  * /proc/sys/mars/speed_test (write N, 1..1024): runs mars_speed_test(N),
  * the in-guest memcpy and CRC-32C ceiling, for benchmarks.
  */
@@ -228,6 +242,15 @@ static const struct ctl_table mars_sysctl_table[] = {
 		.proc_handler = proc_douintvec_minmax,
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = (void *)&mars_writeback_delay_max,
+	},
+	{
+		.procname = "debug_log_sync_delay_ms",
+		.data = &mars_log_sync_delay_ms,
+		.maxlen = sizeof(unsigned int),
+		.mode = 0600,
+		.proc_handler = proc_douintvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = (void *)&mars_log_sync_delay_max,
 	},
 };
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Appending records to the current transaction log file
-//! `/mars/resource-RES/log-NNNNNNNNN-HOST`, and closing a log with its
-//! `version-NNNNNNNNN-HOST` link (the digest chain over logs).
+//! `/mars/resource-RES/log-NNNNNNNNN-HOST`, making them durable, and
+//! closing a log with its `version-NNNNNNNNN-HOST` link (the digest chain
+//! over logs).
 
 use super::crc::KernelCrc32c;
 use super::ffi::{File, IoVec, Path};
@@ -11,32 +12,97 @@ use super::mars_core::names::{HostName, LogName, ResourceName};
 use super::mars_core::tree::{Digest, VersionValue};
 use super::tree;
 use kernel::prelude::*;
+use kernel::sync::atomic::{Acquire, Atomic, Relaxed, Release};
+use kernel::sync::{new_mutex, Arc, Mutex};
 
-/// The log being written by a primary.
+/// A log file as the threads of a primary share it: the I/O thread
+/// appends (through its [`LogWriter`]), the log-sync thread and the I/O
+/// thread make it durable with [`LogFile::sync_upto`].
 ///
-/// Durability rules kept here: a failed fsync poisons the log (the kernel
-/// reports a writeback error only once, so a later fsync would "succeed"
-/// over lost pages): every later sync and append fails. After each fsync
-/// that made new records durable a flush marker is appended, whose
-/// `durable_upto` proves every record before it durable, so recovery can
-/// tell media damage in the last flushed group from a torn tail.
-pub(crate) struct LogWriter {
+/// Durability rules kept here: fsyncs run one at a time, and a failed
+/// fsync poisons the file (the kernel reports a writeback error only once,
+/// so a later fsync would "succeed" over lost pages): every later sync and
+/// append fails.
+#[pin_data]
+pub(crate) struct LogFile {
     file: File,
+    /// Held across an fsync: a caller waiting for it finds its bytes
+    /// covered when the fsync in flight started after they were appended
+    /// (a group commit), and sees a failure the other caller got.
+    #[pin]
+    syncing: Mutex<()>,
+    /// Offset up to which the file is durable; grows under `syncing`,
+    /// read without it.
+    durable: Atomic<u64>,
+    /// An fsync failed: the file can no longer be trusted.
+    poisoned: Atomic<bool>,
+}
+
+impl LogFile {
+    fn new(file: File) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(LogFile {
+                file,
+                syncing <- new_mutex!(()),
+                durable: Atomic::new(0),
+                poisoned: Atomic::new(false),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Offset up to which the file is known durable.
+    pub(crate) fn durable(&self) -> u64 {
+        self.durable.load(Acquire)
+    }
+
+    /// Whether an fsync of the file failed.
+    pub(crate) fn poisoned(&self) -> bool {
+        self.poisoned.load(Acquire)
+    }
+
+    /// Makes the first `upto` bytes durable; the caller appended them
+    /// before calling. Fsyncs unless an fsync that started after they
+    /// were appended already did.
+    pub(crate) fn sync_upto(&self, upto: u64) -> Result {
+        let _one_at_a_time = self.syncing.lock();
+        if self.poisoned() {
+            return Err(EIO);
+        }
+        if self.durable.load(Relaxed) >= upto {
+            return Ok(());
+        }
+        if let Err(e) = self.file.sync() {
+            self.poisoned.store(true, Release);
+            return Err(e);
+        }
+        self.durable.store(upto, Release);
+        Ok(())
+    }
+}
+
+/// The log being written by a primary, as the I/O thread sees it.
+///
+/// Once an fsync has made new write records durable, a flush marker is
+/// appended whose `durable_upto` proves every record before it durable
+/// (as does the `durable_upto` in every later record's header), so
+/// recovery can tell media damage in the last flushed group from a torn
+/// tail.
+pub(crate) struct LogWriter {
+    file: Arc<LogFile>,
     /// Which log this is.
     pub(crate) name: LogName,
     /// Bytes appended so far (the offset of the next record).
     pub(crate) pos: u64,
     /// Sequence number of the next record.
     pub(crate) next_seq: u64,
-    /// Offset up to which the log is known durable (fsynced).
-    pub(crate) durable: u64,
     /// End of the last write record appended (markers excluded).
     data_end: u64,
+    /// End of the write records a flush marker proves durable.
+    proven: u64,
     /// Offset up to which writeback of the file was started (see
     /// [`WRITEBACK_AHEAD`]).
     written_out: u64,
-    /// An fsync failed: the log can no longer be trusted.
-    poisoned: bool,
     /// The log's id, in every record (random: a record-shaped payload in
     /// user data cannot carry it).
     pub(crate) id: u32,
@@ -44,7 +110,7 @@ pub(crate) struct LogWriter {
 
 /// Appended bytes after which writeback of the log file is started
 /// without waiting, so that the next fsync (a flush, or the once-a-second
-/// sync under load) finds little left to write while the I/O thread waits.
+/// sync under load) finds little left to write.
 const WRITEBACK_AHEAD: u64 = 2 << 20;
 
 /// Path of log `name` of resource `res`.
@@ -68,14 +134,13 @@ impl LogWriter {
             return Err(EEXIST);
         }
         Ok(LogWriter {
-            file,
+            file: LogFile::new(file)?,
             name,
             pos: 0,
             next_seq: 1,
-            durable: 0,
             data_end: 0,
+            proven: 0,
             written_out: 0,
-            poisoned: false,
             id: super::ffi::random_u32(),
         })
     }
@@ -96,6 +161,7 @@ impl LogWriter {
             // Errors surface at the next fsync, which poisons the log.
             let _ = self
                 .file
+                .file
                 .start_writeback(self.written_out, upto - self.written_out);
             self.written_out = upto;
         }
@@ -111,7 +177,7 @@ impl LogWriter {
     /// nothing: on failure the log is cut back (or poisoned if even that
     /// fails).
     fn write_records(&mut self, records: &[IoVec<'_>], count: usize) -> Result {
-        if self.poisoned {
+        if self.file.poisoned() {
             return Err(EIO);
         }
         let bytes = records
@@ -121,9 +187,9 @@ impl LogWriter {
         let end = self.pos.checked_add(bytes).ok_or(EINVAL)?;
         let count = u64::try_from(count).map_err(|_| EINVAL)?;
         let next_seq = self.next_seq.checked_add(count).ok_or(EOVERFLOW)?;
-        if let Err(e) = self.file.write_vectored_all_at(records, self.pos) {
-            if self.file.truncate(self.pos).is_err() {
-                self.poisoned = true;
+        if let Err(e) = self.file.file.write_vectored_all_at(records, self.pos) {
+            if self.file.file.truncate(self.pos).is_err() {
+                self.file.poisoned.store(true, Release);
             }
             return Err(e);
         }
@@ -132,55 +198,45 @@ impl LogWriter {
         Ok(())
     }
 
-    /// Whether write records were appended since the last fsync.
-    pub(crate) fn has_unsynced_data(&self) -> bool {
-        self.data_end > self.durable
+    /// The file, for the log-sync thread.
+    pub(crate) fn file(&self) -> &Arc<LogFile> {
+        &self.file
+    }
+
+    /// Offset up to which the log is known durable.
+    pub(crate) fn durable(&self) -> u64 {
+        self.file.durable()
     }
 
     /// Whether anything (a write record or a marker) awaits an fsync.
     pub(crate) fn has_unsynced(&self) -> bool {
-        self.pos > self.durable
+        self.pos > self.durable()
     }
 
-    /// Makes every write record appended so far durable (a flush of the
-    /// device): fsyncs only if one is not yet.
-    pub(crate) fn sync_data(&mut self) -> Result {
-        if self.poisoned {
-            return Err(EIO);
-        }
-        if self.has_unsynced_data() {
-            self.sync()
-        } else {
-            Ok(())
+    /// Appends a flush marker if an fsync made write records durable that
+    /// no marker proves yet (the marker itself becomes durable with the
+    /// next sync). Only a proof for recovery: failing to add it loses
+    /// nothing.
+    pub(crate) fn mark_durable(&mut self) {
+        let durable = self.durable();
+        if self.proven < self.data_end && durable >= self.data_end {
+            if self.append_marker(durable).is_ok() {
+                self.proven = self.data_end;
+            }
         }
     }
 
-    /// Makes everything appended so far durable; if that covered new write
-    /// records, appends a flush marker saying so (itself made durable by
-    /// the next sync).
+    /// Makes everything appended so far durable, including a flush marker
+    /// for the write records among it.
     pub(crate) fn sync(&mut self) -> Result {
-        if self.poisoned {
-            return Err(EIO);
-        }
-        if self.durable == self.pos {
-            return Ok(());
-        }
-        let covered_data = self.has_unsynced_data();
-        if let Err(e) = self.file.sync() {
-            self.poisoned = true;
-            return Err(e);
-        }
-        self.durable = self.pos;
-        if covered_data {
-            // Only a proof for recovery: failing to add it loses nothing.
-            let _ = self.append_marker();
-        }
-        Ok(())
+        self.file.sync_upto(self.pos)?;
+        self.mark_durable();
+        self.file.sync_upto(self.pos)
     }
 
-    fn append_marker(&mut self) -> Result {
+    fn append_marker(&mut self, durable: u64) -> Result {
         let header =
-            Header::flush(self.next_seq, tree::lamport_stamp(), self.durable).with_log_id(self.id);
+            Header::flush(self.next_seq, tree::lamport_stamp(), durable).with_log_id(self.id);
         let mut buf = [0u8; MIN_RECORD_LEN];
         encode_record(&KernelCrc32c, &header, &[], &mut buf).map_err(|_| EINVAL)?;
         self.append_raw(&buf)

@@ -3,16 +3,18 @@
 //! The primary's data path for one resource: `/dev/mars/RES` requests in,
 //! log records out, writeback to the data device behind.
 //!
-//! Two kernel threads share an [`Engine`]:
+//! Three kernel threads share an [`Engine`]:
 //!
 //! - the **I/O thread** ([`IoWorker`]) takes requests from the block device
 //!   in arrival order. A write becomes one checksummed log record appended
 //!   to the current log, is entered into the overlay (the index of data not
 //!   yet written back) and queued for writeback; it completes as soon as it
-//!   is in the log (the device has a volatile write cache). A flush, or a
-//!   FUA write, completes only after the log is fsynced; all flushes of a
-//!   batch share one fsync (group commit). A read is served from the
-//!   overlay where it has newer data, else from the data device.
+//!   is in the log (the device has a volatile write cache). A read is
+//!   served from the overlay where it has newer data, else from the data
+//!   device by bios.
+//! - the **log-sync thread** ([`LogSync`]) ends flushes and FUA writes: it
+//!   fsyncs the log while the I/O thread goes on appending, and all
+//!   flushes queued meanwhile share the next fsync (group commit).
 //! - the **writeback thread** ([`Writeback`]) writes queued records to the
 //!   data device in log order, skipping bytes a newer record overwrote,
 //!   fsyncs the data device, drops the records from the overlay and moves
@@ -27,15 +29,18 @@
 //! new log when the control thread sees enough free space again.
 //!
 //! Files: [`engine`] (the state the threads share and the records),
-//! [`io`] (the I/O thread), [`writeback`] (the writeback thread),
-//! [`overlay`] (the index of data not yet written back).
+//! [`io`] (the I/O thread), [`logsync`] (the log-sync thread),
+//! [`writeback`] (the writeback thread), [`overlay`] (the index of data
+//! not yet written back), [`profile`] (where the time goes).
 
 pub(crate) mod engine;
 pub(crate) mod io;
+pub(crate) mod logsync;
 pub(crate) mod overlay;
 pub(crate) mod profile;
 pub(crate) mod writeback;
 
 pub(crate) use engine::Engine;
 pub(crate) use io::IoWorker;
+pub(crate) use logsync::LogSync;
 pub(crate) use writeback::Writeback;

@@ -10,7 +10,7 @@ use super::mars_core::names::{DeviceName, HostName, ResourceName};
 use super::mars_core::tree::{
     parse_size, parse_switch, parse_u64, DataPath, PrimaryValue, ReplayValue,
 };
-use super::primary::{Engine, IoWorker, Writeback};
+use super::primary::{Engine, IoWorker, LogSync, Writeback};
 use super::replay;
 use super::tree;
 use core::fmt::Write;
@@ -129,6 +129,7 @@ struct Primary {
     disk: Arc<Disk>,
     io_main: Arc<IoWorker>,
     io: Option<Thread>,
+    sync: Option<Thread>,
     wb: Option<Thread>,
 }
 
@@ -345,7 +346,10 @@ impl Resource {
             )?,
             GFP_KERNEL,
         )?;
-        let io_main = IoWorker::new(engine.clone(), disk.clone(), log)?;
+        let log_sync = LogSync::new(engine.clone())?;
+        let io_main = IoWorker::new(engine.clone(), disk.clone(), log_sync.clone(), log)?;
+        // Started first, stopped last: the I/O thread hands it flushes.
+        let sync = Thread::spawn(log_sync, &fpath!("mars_sync/{}", name.as_str())?)?;
         let io = Thread::spawn(io_main.clone(), &fpath!("mars_io/{}", name.as_str())?)?;
         let wb = Thread::spawn(
             Writeback::new(engine.clone())?,
@@ -356,6 +360,7 @@ impl Resource {
             disk,
             io_main,
             io: Some(io),
+            sync: Some(sync),
             wb: Some(wb),
         };
         if let Err(e) = primary.disk.add() {
@@ -573,12 +578,15 @@ impl Drop for Resource {
     }
 }
 
-/// Removes the device, stops the I/O thread, closes the log, drains
-/// writeback and stops the writeback thread, in that order.
+/// Removes the device, stops the I/O thread and the log-sync thread,
+/// closes the log, drains writeback and stops the writeback thread, in
+/// that order.
 fn stop_primary_threads(p: &mut Primary, name: &ResourceName) {
-    // del_gendisk waits for requests in flight: the I/O thread still runs.
+    // del_gendisk waits for requests in flight: the I/O thread and the
+    // log-sync thread (which ends flushes) still run.
     p.disk.remove();
     p.io = None;
+    p.sync = None;
     if let Some(log) = p.io_main.take_log() {
         if let Err(e) = log.close(name) {
             pr_err!(

@@ -223,9 +223,15 @@ impl Engine {
     }
 
     /// Records that `log` is durable up to `pos` (all logs before it are
-    /// complete).
+    /// complete). The mark only moves forward: the log-sync thread may
+    /// report on a log the I/O thread has closed since.
     pub(super) fn set_durable(&self, log: u32, pos: u64) {
-        *self.durable_mark.lock() = (log, pos);
+        {
+            let mut mark = self.durable_mark.lock();
+            if (log, pos) > *mark {
+                *mark = (log, pos);
+            }
+        }
         self.progress.notify_all();
     }
 

@@ -2,9 +2,11 @@
 
 //! The I/O thread of a primary resource: requests of `/dev/mars/RES` in
 //! arrival order, writes into the log, reads from the overlay and the data
-//! device, flushes as group commits, emergency mode and log rotation.
+//! device, flushes handed to the log-sync thread, emergency mode and log
+//! rotation.
 
 use super::engine::{encode_write, Engine, Rec, BATCH, SYNC_MS};
+use super::logsync::{LogSync, Waiters};
 use super::overlay::Piece;
 use super::profile::Stage;
 use crate::ffi::{self, DataBuf, Disk, ReadRq, Rq, RqInfo, ThreadMain, WriteBatch};
@@ -34,17 +36,25 @@ struct Group {
 pub(crate) struct IoWorker {
     engine: Arc<Engine>,
     disk: Arc<Disk>,
+    /// Makes the log durable for flushes.
+    sync: Arc<LogSync>,
     #[pin]
     log: Mutex<Option<LogWriter>>,
 }
 
 impl IoWorker {
     /// A worker serving `disk`, appending to `log`.
-    pub(crate) fn new(engine: Arc<Engine>, disk: Arc<Disk>, log: LogWriter) -> Result<Arc<Self>> {
+    pub(crate) fn new(
+        engine: Arc<Engine>,
+        disk: Arc<Disk>,
+        sync: Arc<LogSync>,
+        log: LogWriter,
+    ) -> Result<Arc<Self>> {
         Arc::pin_init(
             try_pin_init!(IoWorker {
                 engine,
                 disk,
+                sync,
                 log <- new_mutex!(Some(log)),
             }),
             GFP_KERNEL,
@@ -62,8 +72,14 @@ impl IoWorker {
     fn encode(&self, log: &LogWriter, group: &Group, rq: &Rq, info: &RqInfo) -> Result<Arc<Rec>> {
         let count = u64::try_from(group.writes.len()).map_err(|_| EINVAL)?;
         let seq = log.next_seq.checked_add(count).ok_or(EOVERFLOW)?;
-        let header = Header::write(seq, tree::lamport_stamp(), info.pos, info.len, log.durable)
-            .with_log_id(log.id);
+        let header = Header::write(
+            seq,
+            tree::lamport_stamp(),
+            info.pos,
+            info.len,
+            log.durable(),
+        )
+        .with_log_id(log.id);
         let prof = &self.engine.profile;
         let t = Instant::<Monotonic>::now();
         let payload = DataBuf::copy_of_request(rq, &self.engine.cache, &self.engine.reserve)?;
@@ -246,22 +262,17 @@ impl IoWorker {
         Ok(())
     }
 
-    /// Syncs the log: for a flush (`data_only`: only if write records are
-    /// not durable yet) or everything including a pending flush marker. A
-    /// failure stops the data path (the log is poisoned, so no later flush
-    /// can succeed over lost pages either).
-    fn sync_log(&self, log: &mut LogWriter, data_only: bool) -> Result {
+    /// Syncs the log here and now, including a flush marker, before it is
+    /// closed or left. A failure stops the data path (the log is
+    /// poisoned, so no later flush can succeed over lost pages either).
+    fn sync_log(&self, log: &mut LogWriter) -> Result {
         let e = &self.engine;
         let t = Instant::<Monotonic>::now();
-        let r = if data_only {
-            log.sync_data()
-        } else {
-            log.sync()
-        };
+        let r = log.sync();
         e.profile.add(Stage::LogSync, t);
         match r {
             Ok(()) => {
-                e.set_durable(log.name.number, log.durable);
+                e.set_durable(log.name.number, log.durable());
                 Ok(())
             }
             Err(err) => {
@@ -294,7 +305,7 @@ impl IoWorker {
             log.name,
             log.pos
         );
-        if self.sync_log(&mut log, false).is_err() {
+        if self.sync_log(&mut log).is_err() {
             *slot = Some(log);
             return;
         }
@@ -392,9 +403,10 @@ impl IoWorker {
     }
 
     /// One batch of requests.
+    #[inline(never)] // its frame stays out of `run`'s
     fn serve(&self, batch: &mut KVec<Rq>, slot: &mut Option<LogWriter>) {
         let e = &self.engine;
-        let mut waiting: KVec<(Rq, Result)> = KVec::new();
+        let mut waiting: Waiters = KVec::new();
         let mut group = Group {
             writes: KVec::new(),
             bytes: 0,
@@ -435,8 +447,8 @@ impl IoWorker {
                         if info.fua != 0 {
                             need_sync = true;
                         }
-                        // Completes after this batch's sync (ordering with
-                        // FUA and flushes in the same batch stays simple).
+                        // Completes once it is in the log (a FUA write
+                        // once that is durable).
                         let Some(log) = slot.as_ref() else {
                             let _ = waiting.push((rq, Err(EIO)), GFP_KERNEL);
                             break;
@@ -479,33 +491,61 @@ impl IoWorker {
             }
         }
         self.commit(&mut group, slot, &mut waiting);
-        if need_sync {
-            let r = if e.failed.load(Relaxed) {
-                Err(EIO)
-            } else if e.emergency.load(Relaxed) {
-                e.bdev
-                    .flush()
-                    .inspect_err(|err| e.fail("syncing the data device", *err))
+        if !need_sync {
+            for (rq, r) in waiting.drain_all() {
+                rq.end(r);
+            }
+            return;
+        }
+        if e.failed.load(Relaxed) {
+            for (rq, _) in waiting.drain_all() {
+                rq.end(Err(EIO));
+            }
+        } else if e.emergency.load(Relaxed) {
+            let r = e
+                .bdev
+                .flush()
+                .inspect_err(|err| e.fail("syncing the data device", *err));
+            for (rq, rr) in waiting.drain_all() {
+                rq.end(r.and(rr));
+            }
+        } else {
+            self.hand_to_sync(&mut waiting, slot.as_ref());
+        }
+    }
+
+    /// Ends the requests of a batch with a flush or FUA write: writes
+    /// without FUA (and failed requests) now, flushes and FUA writes by
+    /// the log-sync thread once the log is durable up to its end now,
+    /// right away if it is already.
+    fn hand_to_sync(&self, waiting: &mut Waiters, log: Option<&LogWriter>) {
+        let Some(log) = log else {
+            for (rq, _) in waiting.drain_all() {
+                rq.end(Err(EIO));
+            }
+            return;
+        };
+        let synced = log.durable() >= log.pos;
+        let mut for_sync: Waiters = KVec::new();
+        for (rq, r) in waiting.drain_all() {
+            let info = rq.info();
+            let needs_sync = info.op == ffi::RQ_FLUSH || info.fua != 0;
+            if r.is_err() || !needs_sync || synced {
+                rq.end(r);
             } else {
-                match slot.as_mut() {
-                    Some(log) => self.sync_log(log, true),
-                    None => Err(EIO),
-                }
-            };
-            if r.is_err() {
-                for (rq, _) in waiting.drain_all() {
-                    rq.end(Err(EIO));
-                }
-                return;
+                // On allocation failure the request is dropped, which
+                // ends it with EIO.
+                let _ = for_sync.push((rq, r), GFP_KERNEL);
             }
         }
-        for (rq, r) in waiting.drain_all() {
-            rq.end(r);
+        if !for_sync.is_empty() {
+            self.sync.queue(log, &mut for_sync);
         }
     }
 
     /// Work done when no request is waiting: emergency transitions, log
     /// rotation, and making a pending flush marker durable.
+    #[inline(never)] // its frame stays out of `run`'s
     fn idle(&self, slot: &mut Option<LogWriter>, leave_failed: &mut bool) {
         let e = &self.engine;
         if e.failed.load(Relaxed) {
@@ -537,14 +577,15 @@ impl IoWorker {
                 Err(err) => e.fail("rotating the log", err),
             }
         }
-        if let Some(log) = slot
-            .as_mut()
-            .filter(|l| l.has_unsynced() && !e.emergency.load(Relaxed))
-        {
+        if let Some(log) = slot.as_mut().filter(|_| !e.emergency.load(Relaxed)) {
             // Like a disk cache written out when idle: records not flushed
             // by the user become durable (so writeback can record them),
-            // and a pending flush marker proves the last group of records.
-            let _ = self.sync_log(log, false);
+            // then a flush marker proves the last group of records (and
+            // becomes durable at the next idle moment).
+            log.mark_durable();
+            if log.has_unsynced() {
+                self.sync.queue(log, &mut KVec::new());
+            }
         }
     }
 }
@@ -576,17 +617,17 @@ impl ThreadMain for IoWorker {
             // deleted.
             if last_log_sync.elapsed().as_millis() >= SYNC_MS {
                 if let Some(log) = slot
-                    .as_mut()
-                    .filter(|l| l.has_unsynced_data() && !e.failed.load(Relaxed))
+                    .as_ref()
+                    .filter(|l| l.has_unsynced() && !e.failed.load(Relaxed))
                 {
-                    let _ = self.sync_log(log, true);
+                    self.sync.queue(log, &mut KVec::new());
                 }
                 last_log_sync = Instant::<Monotonic>::now();
             }
         }
         if let Some(log) = slot.as_mut() {
             if !e.failed.load(Relaxed) {
-                let _ = self.sync_log(log, false);
+                let _ = self.sync_log(log);
             }
         }
         *self.log.lock() = slot;
