@@ -220,7 +220,8 @@ pub enum Command {
         /// A resource, or `all`.
         #[arg(value_parser = parse_target, default_value = "all")]
         target: Target,
-        /// Print JSON (schema in docs/user-guide.md) instead of text.
+        /// Print JSON (schema in docs/user-guide.md) instead of text;
+        /// errors too.
         #[arg(long)]
         json: bool,
     },
@@ -240,6 +241,13 @@ pub enum Command {
     ViewLogNumber(MacroArgs),
     /// Print the writeback lag in bytes (log data not yet on the disk).
     ViewWritebackLag(MacroArgs),
+}
+
+impl Command {
+    /// Whether the command was asked for JSON output.
+    pub fn json(&self) -> bool {
+        matches!(self, Command::View { json: true, .. })
+    }
 }
 
 /// Argument of the `view-*` macros.

@@ -33,7 +33,7 @@ use clap::Parser;
 use crate::cli::Cli;
 use crate::config::{host_from_uname, Ctx};
 use crate::device::DeviceProbe;
-use crate::error::Result;
+use crate::error::{json_error, Result};
 
 /// Builds the context from the global options.
 pub fn context(cli: &Cli) -> Result<Ctx> {
@@ -49,22 +49,54 @@ pub fn context(cli: &Cli) -> Result<Ctx> {
     Ok(ctx)
 }
 
+/// Whether `--json` is among the arguments (before a `--`): then errors,
+/// the parser's too, are printed as JSON on stdout.
+fn wants_json(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
+}
+
+/// Prints an argument parser error (or help, or version) and returns its
+/// exit code; with `--json` an error is a JSON object on stdout.
+fn parse_error(e: &clap::Error, json: bool) -> i32 {
+    use clap::error::ErrorKind;
+    let is_info = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if json && !is_info {
+        let text = e.render().to_string();
+        let first = text.lines().next().unwrap_or_default();
+        let msg = first.strip_prefix("error: ").unwrap_or(first);
+        let hint = text
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix("tip: "));
+        println!("{}", json_error("usage", msg, hint, e.exit_code()));
+    } else {
+        let _ = e.print();
+    }
+    e.exit_code()
+}
+
 /// Parses `args` (including the program name), runs the command and
-/// returns the exit code; messages go to stdout, errors to stderr.
+/// returns the exit code; messages go to stdout, errors to stderr (with
+/// `--json`: as a JSON object on stdout).
 pub fn run<I, T>(args: I, probe: &dyn DeviceProbe) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let json = wants_json(&args);
+    let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return e.exit_code();
-        }
+        Err(e) => return parse_error(&e, json),
     };
     match context(&cli).and_then(|ctx| commands::dispatch(&ctx, &cli.command, probe)) {
         Ok(()) => 0,
+        Err(e) if cli.command.json() => {
+            println!("{}", e.to_json());
+            e.exit_code()
+        }
         Err(e) => {
             eprintln!("{e}");
             e.exit_code()

@@ -64,7 +64,7 @@ fn invalid(msg: String) -> Error {
 fn fail(what: &str, path: &Path, e: io::Error) -> Error {
     let mut err = Error::io(what, path, e);
     err.msg.push_str("; /mars may be partly changed");
-    err.hint("fix the cause (disk full? read-only?) and run the same command again")
+    err.or_hint("fix the cause (disk full? read-only?) and run the same command again")
 }
 
 impl Plan {

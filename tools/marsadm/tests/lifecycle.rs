@@ -122,7 +122,7 @@ fn waits_time_out_with_a_clear_message() {
         "{out:?}"
     );
     assert!(out.stderr.contains("state Down, attached no"), "{out:?}");
-    assert!(out.stderr.contains("what to do:"), "{out:?}");
+    assert!(out.stderr.contains("\n\n  tip: "), "{out:?}");
     // The wanted state stays written.
     assert_eq!(
         fx.read("resource-r0/todo-node1/attach").as_deref(),

@@ -55,7 +55,7 @@ pub fn create_cluster(ctx: &Ctx, ip: Option<&str>) -> Result<()> {
     };
     if !is_mount_point(&ctx.mars) {
         eprintln!(
-            "marsadm: warning: {m} is not a mount point. MARS works, but its logs will fill the filesystem {m} is on; give {m} a filesystem of its own."
+            "warning: {m} is not a mount point. MARS works, but its logs will fill the filesystem {m} is on; give {m} a filesystem of its own."
         );
     }
     let uuid = random_uuid()?;
