@@ -20,7 +20,8 @@ Examples:
 
 Exit codes: 0 done, 1 refused (nothing changed), 2 bad command line,
 3 timeout (wanted state written, kernel not there yet), 4 system error,
-5 failed (wanted state written, the kernel reports an error).
+5 failed (wanted state written, the kernel reports an error),
+6 not confirmed (wanted state written, --timeout 0: not waited for).
 See docs/user-guide.md for the full guide.";
 
 /// marsadm: administration tool for MARS asynchronous block replication.
@@ -73,15 +74,31 @@ pub struct Global {
         hide = true
     )]
     pub dev_dir: PathBuf,
-    /// How long to wait for the kernel, in seconds (0: do not wait).
-    #[arg(long, global = true, value_name = "SECONDS", default_value = "60", value_parser = parse_timeout)]
-    pub timeout: Duration,
+    /// How long commands that change state wait for the kernel, in
+    /// seconds [default: 60]; `none`: no limit; 0: do not wait (the result
+    /// is then "not confirmed", exit code 6, unless already reported).
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS|none",
+        value_parser = parse_timeout
+    )]
+    pub timeout: Option<Timeout>,
     /// Print the changes that would be made; change nothing.
     #[arg(long, global = true)]
     pub dry_run: bool,
     /// Say more about what happens (links written, states while waiting).
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// The `--timeout` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeout(pub Option<Duration>);
+
+impl Timeout {
+    /// Without `--timeout`: 60 seconds.
+    pub const DEFAULT: Timeout = Timeout(Some(Duration::from_secs(60)));
 }
 
 /// One resource, or `all` resources of this host.
@@ -274,14 +291,17 @@ fn parse_target(s: &str) -> Result<Target, String> {
     }
 }
 
-fn parse_timeout(s: &str) -> Result<Duration, String> {
+fn parse_timeout(s: &str) -> Result<Timeout, String> {
+    if s == "none" {
+        return Ok(Timeout(None));
+    }
     let v: f64 = s
         .parse()
-        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+        .map_err(|_| format!("{s:?} is not a number of seconds (or 'none' for no limit)"))?;
     if !v.is_finite() || !(0.0..=1e9).contains(&v) {
         return Err(format!("timeout {s} is out of range"));
     }
-    Ok(Duration::from_secs_f64(v))
+    Ok(Timeout(Some(Duration::from_secs_f64(v))))
 }
 
 #[cfg(test)]
@@ -303,7 +323,12 @@ mod tests {
                 target: Target::All
             }
         ));
-        assert_eq!(c.global.timeout, Duration::from_millis(500));
+        assert_eq!(
+            c.global.timeout,
+            Some(Timeout(Some(Duration::from_millis(500))))
+        );
+        let c = Cli::try_parse_from(["marsadm", "--timeout", "none", "up", "r0"]).unwrap();
+        assert_eq!(c.global.timeout, Some(Timeout(None)));
         let c = Cli::try_parse_from(["marsadm", "view-state", "r0", "--host", "n1"]).unwrap();
         assert!(matches!(c.command, Command::ViewState(_)));
         assert_eq!(c.global.host.unwrap().as_str(), "n1");

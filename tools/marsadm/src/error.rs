@@ -11,6 +11,7 @@
 //! | 3 | timeout: the wanted state was written but the kernel did not report it in time |
 //! | 4 | system error: reading or writing /mars or /proc/sys/mars failed |
 //! | 5 | failed: the wanted state is written but the kernel reports an error for it |
+//! | 6 | not confirmed: the wanted state is written, marsadm did not wait (`--timeout 0`) |
 //!
 //! Errors print in the argument parser's style (`error: WHAT`, a blank line,
 //! `  tip: WHAT TO DO`), or as one JSON object on stdout with `--json`.
@@ -30,6 +31,9 @@ pub enum Kind {
     System,
     /// The kernel reported an error (`state Error`) while we waited.
     Failed,
+    /// The wanted state is written; marsadm did not wait (`--timeout 0`)
+    /// and the kernel had not reported it yet.
+    NotConfirmed,
 }
 
 impl Kind {
@@ -40,6 +44,7 @@ impl Kind {
             Kind::Timeout => 3,
             Kind::System => 4,
             Kind::Failed => 5,
+            Kind::NotConfirmed => 6,
         }
     }
 
@@ -50,6 +55,7 @@ impl Kind {
             Kind::Timeout => "timeout",
             Kind::System => "system",
             Kind::Failed => "failed",
+            Kind::NotConfirmed => "not_confirmed",
         }
     }
 }
@@ -91,6 +97,15 @@ impl Error {
     pub fn failed(msg: impl Into<String>) -> Self {
         Self {
             kind: Kind::Failed,
+            msg: msg.into(),
+            hint: None,
+        }
+    }
+
+    /// The wanted state is written but not (yet) reported by the kernel.
+    pub fn not_confirmed(msg: impl Into<String>) -> Self {
+        Self {
+            kind: Kind::NotConfirmed,
             msg: msg.into(),
             hint: None,
         }
@@ -166,7 +181,11 @@ pub fn json_error(kind: &str, msg: &str, hint: Option<&str>, code: i32) -> Strin
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.msg)?;
+        let label = match self.kind {
+            Kind::NotConfirmed => "warning",
+            _ => "error",
+        };
+        write!(f, "{label}: {}", self.msg)?;
         if let Some(h) = &self.hint {
             write!(f, "\n\n  tip: {h}")?;
         }
@@ -200,5 +219,9 @@ mod tests {
             denied.hint.as_deref(),
             Some("permission denied: run marsadm as root")
         );
+        assert_eq!(Error::not_confirmed("n").exit_code(), 6);
+        assert!(Error::not_confirmed("n")
+            .to_string()
+            .starts_with("warning: n"));
     }
 }

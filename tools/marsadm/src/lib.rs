@@ -21,6 +21,7 @@ pub mod kernel;
 pub mod links;
 pub mod netaddr;
 pub mod plan;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod state;
@@ -30,7 +31,7 @@ use std::ffi::OsString;
 
 use clap::Parser;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, Timeout};
 use crate::config::{host_from_uname, Ctx};
 use crate::device::DeviceProbe;
 use crate::error::{json_error, Result};
@@ -43,7 +44,7 @@ pub fn context(cli: &Cli) -> Result<Ctx> {
         None => host_from_uname()?,
     };
     let mut ctx = Ctx::new(&g.mars_dir, &g.proc_dir, &g.dev_dir, host);
-    ctx.timeout = g.timeout;
+    ctx.timeout = g.timeout.unwrap_or(Timeout::DEFAULT).0;
     ctx.dry_run = g.dry_run;
     ctx.verbose = g.verbose;
     Ok(ctx)

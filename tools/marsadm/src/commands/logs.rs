@@ -125,29 +125,23 @@ fn rotate(ctx: &Ctx, rs: &[Resource], wants: &[u32]) -> Result<()> {
     if ctx.dry_run {
         return Ok(());
     }
-    wait_for(
-        &ctx.kernel,
-        ctx.timeout,
-        ctx.verbose > 0,
-        "the new logs",
-        || {
-            let mut pending = Vec::new();
-            for (r, n) in rs.iter().zip(wants) {
-                let a = Actual::read(&r.dir.join(format!("actual-{host}")));
-                if let Some(why) = a.failure() {
-                    return Ok(Progress::Failed(format!("{}: {why}", r.name)));
-                }
-                if a.log_number.is_none_or(|cur| cur < *n) {
-                    pending.push(format!("{}: wanted log {n}, {}", r.name, a.describe()));
-                }
+    wait_for(ctx, "the new logs", || {
+        let mut pending = Vec::new();
+        for (r, n) in rs.iter().zip(wants) {
+            let a = Actual::read(&r.dir.join(format!("actual-{host}")));
+            if let Some(why) = a.failure() {
+                return Ok(Progress::Failed(format!("{}: {why}", r.name)));
             }
-            Ok(if pending.is_empty() {
-                Progress::Done
-            } else {
-                Progress::Pending(pending.join("; "))
-            })
-        },
-    )
+            if a.log_number.is_none_or(|cur| cur < *n) {
+                pending.push(format!("{}: wanted log {n}, {}", r.name, a.describe()));
+            }
+        }
+        Ok(if pending.is_empty() {
+            Progress::Done
+        } else {
+            Progress::Pending(pending.join("; "))
+        })
+    })
     .map_err(|e| e.or_hint("look at 'marsadm view all' and 'dmesg'; /mars may be full"))?;
     for (r, n) in rs.iter().zip(wants) {
         println!("Resource {}: now writing log {n}.", r.name);

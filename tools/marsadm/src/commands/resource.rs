@@ -110,7 +110,7 @@ pub fn create_resource(
     }
     let node = ctx.device_node(res.as_str());
     let actual_dir = dir.join(format!("actual-{host}"));
-    wait_for(&ctx.kernel, ctx.timeout, ctx.verbose > 0, &format!("{} to appear", node.display()), || {
+    wait_for(ctx, &format!("{} to appear", node.display()), || {
         let a = Actual::read(&actual_dir);
         let exists = node.exists();
         Ok(if a.is_primary == Some(true) && exists {
@@ -186,7 +186,7 @@ pub fn delete_resource(ctx: &Ctx, res: &ResourceName, force: bool) -> Result<()>
         }
         if commit(ctx, &down)? {
             let actual_dir = r.dir.join(format!("actual-{host}"));
-            wait_for(&ctx.kernel, ctx.timeout, ctx.verbose > 0, &format!("{res} to go down"), || {
+            wait_for(ctx, &format!("{res} to go down"), || {
                 let a = Actual::read(&actual_dir);
                 Ok(if a.is_attached == Some(false) && a.is_primary != Some(true) {
                     Progress::Done

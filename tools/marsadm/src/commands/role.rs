@@ -19,7 +19,7 @@ fn wait_role(ctx: &Ctx, res: &ResourceName, want: bool) -> Result<()> {
     } else {
         format!("this host to stop being primary for {res}")
     };
-    wait_for(&ctx.kernel, ctx.timeout, ctx.verbose > 0, &what, || {
+    wait_for(ctx, &what, || {
         let a = Actual::read(&dir);
         Ok(if a.is_primary == Some(want) {
             Progress::Done

@@ -124,7 +124,7 @@ pub fn run(ctx: &Ctx, target: Target, op: Op, force: bool) -> Result<()> {
         names(&rs),
         if want { "attached" } else { "detached" }
     );
-    wait_for(&ctx.kernel, ctx.timeout, ctx.verbose > 0, &what, || {
+    wait_for(ctx, &what, || {
         let mut pending = Vec::new();
         for r in &rs {
             let a = Actual::read(&r.dir.join(format!("actual-{host}")));
