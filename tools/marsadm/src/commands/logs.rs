@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use mars_core::names::{LogName, LOG_ROTATE, MAX_LOG_NUMBER};
 use mars_core::retention::delete_limit;
 
-use super::{commit, load_targets, need_cluster};
+use super::{commit, load_targets, need_cluster, need_module};
 use crate::cli::Target;
 use crate::config::Ctx;
 use crate::error::{Error, Result};
@@ -70,7 +70,6 @@ pub fn deletable(r: &Resource) -> Deletion {
 /// `log-rotate RES|all`.
 pub fn log_rotate(ctx: &Ctx, target: Target) -> Result<()> {
     need_cluster(ctx)?;
-    ctx.kernel.require()?;
     let host = ctx.host;
     let mut rs = load_targets(ctx, target)?;
     if let Target::One(res) = target {
@@ -86,6 +85,7 @@ pub fn log_rotate(ctx: &Ctx, target: Target) -> Result<()> {
             )));
         }
     }
+    need_module(ctx)?;
     rs.retain(|r| r.actual_of(&host).is_primary == Some(true));
     if rs.is_empty() {
         println!("No resource is primary on this host: no log to rotate.");

@@ -110,6 +110,15 @@ pub fn load_member_resource(ctx: &Ctx, res: &ResourceName) -> Result<Resource> {
     Ok(r)
 }
 
+/// The module must be loaded; a dry run only says that it is not.
+pub fn need_module(ctx: &Ctx) -> Result<()> {
+    if ctx.dry_run && !ctx.kernel.is_loaded() {
+        println!("Dry run: the kernel module is not loaded; the real command needs it ('modprobe mars').");
+        return Ok(());
+    }
+    ctx.kernel.require()
+}
+
 /// The resources a target names: one (this host must be a member), or all
 /// this host is a member of.
 pub fn load_targets(ctx: &Ctx, target: Target) -> Result<Vec<Resource>> {
