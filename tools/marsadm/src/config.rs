@@ -25,8 +25,8 @@ pub struct Ctx {
     pub timeout: Option<Duration>,
     /// Print what would change, change nothing.
     pub dry_run: bool,
-    /// Verbosity (`-v` count).
-    pub verbose: u8,
+    /// `-v`: say more.
+    pub verbose: bool,
 }
 
 impl Ctx {
@@ -39,7 +39,7 @@ impl Ctx {
             host,
             timeout: Some(Duration::from_secs(60)),
             dry_run: false,
-            verbose: 0,
+            verbose: false,
         }
     }
 

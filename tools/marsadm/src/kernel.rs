@@ -182,7 +182,7 @@ pub fn wait_for(ctx: &Ctx, what: &str, mut check: impl FnMut() -> Result<Progres
             .hint("'marsadm view' shows when the kernel has done it; run the command again with --timeout SECONDS to wait for it")),
         };
     }
-    let mut reporter = Reporter::new(what, timeout, ctx.verbose > 0);
+    let mut reporter = Reporter::new(what, timeout, ctx.verbose);
     let start = Instant::now();
     let mut last_trigger = start;
     // An error counts only once a whole scan ran after the request: until

@@ -29,8 +29,6 @@ pub mod units;
 
 use std::ffi::OsString;
 
-use clap::Parser;
-
 use crate::cli::{Cli, Timeout};
 use crate::config::{host_from_uname, Ctx};
 use crate::device::DeviceProbe;
@@ -88,7 +86,7 @@ where
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let json = wants_json(&args);
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match Cli::parse_checked(&args) {
         Ok(c) => c,
         Err(e) => return parse_error(&e, json),
     };

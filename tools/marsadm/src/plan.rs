@@ -168,7 +168,7 @@ impl Plan {
     /// Applies the changes in order, stamping every link with `clock`.
     pub fn apply(&self, ctx: &Ctx, clock: &Clock<'_>) -> Result<()> {
         for c in &self.changes {
-            if ctx.verbose > 0 {
+            if ctx.verbose {
                 for line in (Plan {
                     changes: vec![c.clone()],
                 })

@@ -68,15 +68,16 @@ pub fn deletable(r: &Resource) -> Deletion {
 }
 
 /// `log-rotate RES|all`.
-pub fn log_rotate(ctx: &Ctx, target: Target) -> Result<()> {
+pub fn log_rotate(ctx: &Ctx, target: &Target) -> Result<()> {
     need_cluster(ctx)?;
     let host = ctx.host;
     let mut rs = load_targets(ctx, target)?;
-    if let Target::One(res) = target {
-        if rs
+    if let Target::List(_) = target {
+        if let Some(r) = rs
             .iter()
-            .any(|r| r.actual_of(&host).is_primary != Some(true))
+            .find(|r| r.actual_of(&host).is_primary != Some(true))
         {
+            let res = r.name;
             return Err(Error::refused(format!(
                 "resource '{res}' is not primary on this host; only the primary writes logs"
             ))
@@ -204,7 +205,7 @@ fn delete_logs(ctx: &Ctx, rs: &[Resource], quiet: bool) -> Result<()> {
 }
 
 /// `log-delete RES|all`.
-pub fn log_delete(ctx: &Ctx, target: Target) -> Result<()> {
+pub fn log_delete(ctx: &Ctx, target: &Target) -> Result<()> {
     need_cluster(ctx)?;
     let rs = load_targets(ctx, target)?;
     if rs.is_empty() {
@@ -219,7 +220,7 @@ pub fn cron(ctx: &Ctx, rotate_size: u64) -> Result<()> {
     need_cluster(ctx)?;
     let host = ctx.host;
     if ctx.kernel.is_loaded() {
-        let rs = load_targets(ctx, Target::All)?;
+        let rs = load_targets(ctx, &Target::All)?;
         let mut big = Vec::new();
         let mut wants = Vec::new();
         for r in rs {
@@ -246,11 +247,11 @@ pub fn cron(ctx: &Ctx, rotate_size: u64) -> Result<()> {
         if !big.is_empty() {
             rotate(ctx, &big, &wants)?;
         }
-    } else if ctx.verbose > 0 {
+    } else if ctx.verbose {
         println!("The kernel module is not loaded: no log rotation.");
     }
-    let rs = load_targets(ctx, Target::All)?;
-    delete_logs(ctx, &rs, ctx.verbose == 0)
+    let rs = load_targets(ctx, &Target::All)?;
+    delete_logs(ctx, &rs, !ctx.verbose)
 }
 
 #[cfg(test)]

@@ -81,7 +81,7 @@ pub fn refuse_if_open(ctx: &Ctx, r: &Resource, cmd: &str) -> Result<()> {
 }
 
 /// Runs `up`/`down`/`attach`/`detach` on a target.
-pub fn run(ctx: &Ctx, target: Target, op: Op, force: bool) -> Result<()> {
+pub fn run(ctx: &Ctx, target: &Target, op: Op, force: bool) -> Result<()> {
     need_cluster(ctx)?;
     let rs = load_targets(ctx, target)?;
     if rs.is_empty() {

@@ -47,7 +47,7 @@ impl Macro {
 }
 
 /// Builds the report for a target (`all`: every resource in /mars).
-pub fn build(ctx: &Ctx, target: Target) -> Result<Report> {
+pub fn build(ctx: &Ctx, target: &Target) -> Result<Report> {
     need_mars_dir(ctx)?;
     let c = Cluster::read(&ctx.mars)?;
     if c.uuid.is_none() {
@@ -58,7 +58,10 @@ pub fn build(ctx: &Ctx, target: Target) -> Result<Report> {
         .hint("run 'marsadm create-cluster' first"));
     }
     let resources = match target {
-        Target::One(res) => vec![load_resource(ctx, &res)?],
+        Target::List(v) => v
+            .iter()
+            .map(|res| load_resource(ctx, res))
+            .collect::<Result<Vec<_>>>()?,
         Target::All => {
             let mut v = Vec::new();
             for n in &c.resources {
@@ -79,7 +82,7 @@ pub fn build(ctx: &Ctx, target: Target) -> Result<Report> {
 }
 
 /// `view`.
-pub fn view(ctx: &Ctx, target: Target, json: bool) -> Result<()> {
+pub fn view(ctx: &Ctx, target: &Target, json: bool) -> Result<()> {
     let rep = build(ctx, target)?;
     if json {
         let s = serde_json::to_string_pretty(&rep)
@@ -91,13 +94,15 @@ pub fn view(ctx: &Ctx, target: Target, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// `view-MACRO RES|all`: the value alone, or `RES VALUE` lines for `all`.
-pub fn view_macro(ctx: &Ctx, target: Target, m: Macro) -> Result<()> {
+/// `view-MACRO [RES[,RES...]|all]`: the value alone for one resource,
+/// else `RES VALUE` lines.
+pub fn view_macro(ctx: &Ctx, target: &Target, m: Macro) -> Result<()> {
     let rep = build(ctx, target)?;
     for r in &rep.resources {
-        match target {
-            Target::One(_) => println!("{}", m.value(r)),
-            Target::All => println!("{} {}", r.name, m.value(r)),
+        if target.single().is_some() {
+            println!("{}", m.value(r));
+        } else {
+            println!("{} {}", r.name, m.value(r));
         }
     }
     Ok(())
