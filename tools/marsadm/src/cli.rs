@@ -23,6 +23,8 @@ Exit codes: 0 done, 1 refused (nothing changed), 2 bad command line,
 3 timeout (wanted state written, kernel not there yet), 4 system error,
 5 failed (wanted state written, the kernel reports an error),
 6 not confirmed (wanted state written, --timeout 0: not waited for).
+'marsadm check' has its own (monitoring) codes: 0 OK, 1 WARNING,
+2 CRITICAL, 3 UNKNOWN.
 See docs/user-guide.md for the full guide.";
 
 /// marsadm: administration tool for MARS asynchronous block replication.
@@ -254,6 +256,8 @@ pub enum Command {
     },
     /// Show the state of one or all resources, in words.
     ///
+    /// Exit code 0 whatever the state (use `check` for monitoring).
+    ///
     /// Example: marsadm view all; marsadm view r0 --json
     View {
         /// Resources (r0 or r0,r1), or `all`.
@@ -264,31 +268,48 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Monitoring check: one line, Nagios exit codes.
+    ///
+    /// 0 OK (every resource as wanted), 1 WARNING (on its way: recovering,
+    /// not yet attached, ...), 2 CRITICAL (Error, emergency, /mars
+    /// read-only), 3 UNKNOWN (no report: module not loaded, no cluster).
+    ///
+    /// Example: marsadm check all; marsadm check r0 --json
+    Check {
+        /// Resources (r0 or r0,r1), or `all`.
+        #[arg(value_parser = parse_target, default_value = "all")]
+        target: Target,
+        /// Print JSON instead of the one line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the state word (Up, Down, Recovering, Emergency, Error, Unknown).
     ///
     /// Example: [ "$(marsadm view-state r0)" = Up ] || echo "r0 needs attention"
     ViewState(MacroArgs),
-    /// Print the role: primary, secondary or none.
+    /// Print the role: primary, secondary, none, or unknown.
     ///
     /// Example: marsadm view-role all
     ViewRole(MacroArgs),
-    /// Print 1 if the disk is attached, else 0.
+    /// Print 1 if the disk is attached, 0 if not, unknown if not reported.
     ///
     /// Example: marsadm view-is-attached r0
     ViewIsAttached(MacroArgs),
-    /// Print 1 if this host is primary (/dev/mars/RES exists here), else 0.
+    /// Print 1 if this host is primary (/dev/mars/RES exists here), 0 if
+    /// not, unknown if not reported.
     ///
     /// Example: marsadm view-is-primary r0
     ViewIsPrimary(MacroArgs),
-    /// Print 1 if the resource is in emergency mode, else 0.
+    /// Print 1 if the resource is in emergency mode, 0 if not, unknown if
+    /// not reported.
     ///
     /// Example: marsadm view-is-emergency all
     ViewIsEmergency(MacroArgs),
-    /// Print how often /dev/mars/RES is open.
+    /// Print how often /dev/mars/RES is open (unknown if not reported).
     ///
     /// Example: marsadm view-open-count r0
     ViewOpenCount(MacroArgs),
-    /// Print the current log number.
+    /// Print the current log number (unknown if not reported).
     ///
     /// Example: marsadm view-log-number r0
     ViewLogNumber(MacroArgs),
@@ -327,6 +348,7 @@ impl Command {
         matches!(
             self,
             Command::View { .. }
+                | Command::Check { .. }
                 | Command::ViewState(_)
                 | Command::ViewRole(_)
                 | Command::ViewIsAttached(_)
@@ -340,7 +362,10 @@ impl Command {
 
     /// Whether the command was asked for JSON output.
     pub fn json(&self) -> bool {
-        matches!(self, Command::View { json: true, .. })
+        matches!(
+            self,
+            Command::View { json: true, .. } | Command::Check { json: true, .. }
+        )
     }
 }
 

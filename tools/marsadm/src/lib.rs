@@ -91,7 +91,7 @@ where
         Err(e) => return parse_error(&e, json),
     };
     match context(&cli).and_then(|ctx| commands::dispatch(&ctx, &cli.command, probe)) {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(e) if cli.command.json() => {
             println!("{}", e.to_json());
             e.exit_code()

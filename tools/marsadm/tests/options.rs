@@ -105,6 +105,12 @@ fn meaningless_options_are_refused() {
     );
     refused(
         &fx,
+        &["--timeout", "5", "check"],
+        2,
+        "--timeout means nothing for 'check'",
+    );
+    refused(
+        &fx,
         &["-vv", "up", "r0"],
         2,
         "cannot be used multiple times",
@@ -165,6 +171,7 @@ fn every_command_help_has_an_example() {
         "log-delete",
         "cron",
         "view",
+        "check",
         "view-state",
         "view-role",
         "view-is-attached",

@@ -1,6 +1,7 @@
 //! The commands, one file per group, and what they share: loading the
 //! cluster and resources with clear refusals, and committing a plan.
 
+pub mod check;
 pub mod cluster;
 pub mod logs;
 pub mod resource;
@@ -21,8 +22,15 @@ use crate::kernel::Clock;
 use crate::plan::Plan;
 use crate::state::{Cluster, Resource};
 
-/// Runs one command.
-pub fn dispatch(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()> {
+/// Runs one command and returns its exit code (0, except for `check`).
+pub fn dispatch(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<i32> {
+    if let Command::Check { target, json } = cmd {
+        return Ok(check::check(ctx, target, *json));
+    }
+    run(ctx, cmd, probe).map(|()| 0)
+}
+
+fn run(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()> {
     use switches::Op;
     match cmd {
         Command::CreateCluster { ip } => cluster::create_cluster(ctx, ip.as_deref()),
@@ -40,6 +48,7 @@ pub fn dispatch(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()>
         Command::LogDelete { target } => logs::log_delete(ctx, target),
         Command::Cron { rotate_size } => logs::cron(ctx, *rotate_size),
         Command::View { target, json } => view::view(ctx, target, *json),
+        Command::Check { .. } => Ok(()),
         Command::ViewState(a) => view::view_macro(ctx, &a.target, view::Macro::State),
         Command::ViewRole(a) => view::view_macro(ctx, &a.target, view::Macro::Role),
         Command::ViewIsAttached(a) => view::view_macro(ctx, &a.target, view::Macro::IsAttached),

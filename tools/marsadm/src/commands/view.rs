@@ -5,7 +5,7 @@ use crate::cli::Target;
 use crate::config::Ctx;
 use crate::error::{Error, Result};
 use crate::render;
-use crate::report::{cluster_report, resource_report, Report, ResourceReport, SCHEMA};
+use crate::report::{cluster_report, resource_report, Report, ResourceReport, SCHEMA, UNKNOWN};
 use crate::state::{Cluster, Resource};
 
 /// A `view-*` macro: one value per resource.
@@ -23,24 +23,28 @@ pub enum Macro {
     IsEmergency,
     /// `view-open-count`: a number.
     OpenCount,
-    /// `view-log-number`: a number (0: none).
+    /// `view-log-number`: a number.
     LogNumber,
     /// `view-writeback-lag`: bytes.
     WritebackLag,
 }
 
 impl Macro {
-    /// The macro's value for one resource.
+    /// The macro's value for one resource; a value the kernel has not
+    /// reported is [`UNKNOWN`] (null in JSON).
     pub fn value(self, r: &ResourceReport) -> String {
-        let b = |v: Option<bool>| if v == Some(true) { "1" } else { "0" }.to_string();
+        fn known<T: ToString>(v: Option<T>) -> String {
+            v.map_or_else(|| UNKNOWN.to_string(), |v| v.to_string())
+        }
+        let b = |v: Option<bool>| known(v.map(u8::from));
         match self {
             Macro::State => r.state.clone(),
             Macro::Role => r.role.clone(),
             Macro::IsAttached => b(r.attached),
             Macro::IsPrimary => b(r.primary),
             Macro::IsEmergency => b(r.emergency),
-            Macro::OpenCount => r.open_count.unwrap_or(0).to_string(),
-            Macro::LogNumber => r.log_number.unwrap_or(0).to_string(),
+            Macro::OpenCount => known(r.open_count),
+            Macro::LogNumber => known(r.log_number),
             Macro::WritebackLag => r.writeback_lag_bytes.to_string(),
         }
     }
