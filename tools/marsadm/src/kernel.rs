@@ -40,6 +40,11 @@ impl Kernel {
         }
     }
 
+    /// The control directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Whether the module is loaded (its control directory exists).
     pub fn is_loaded(&self) -> bool {
         self.dir.is_dir()

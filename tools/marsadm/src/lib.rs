@@ -26,6 +26,7 @@ pub mod render;
 pub mod report;
 pub mod state;
 pub mod units;
+pub mod version;
 
 use std::ffi::OsString;
 
@@ -59,8 +60,16 @@ fn wants_json(args: &[OsString]) -> bool {
 
 /// Prints an argument parser error (or help, or version) and returns its
 /// exit code; with `--json` an error is a JSON object on stdout.
-fn parse_error(e: &clap::Error, json: bool) -> i32 {
+fn parse_error(e: &clap::Error, json: bool, args: &[OsString]) -> i32 {
     use clap::error::ErrorKind;
+    if e.kind() == ErrorKind::DisplayVersion {
+        let (text, warning) = version::report(&version::proc_dir_from_args(args));
+        print!("{text}");
+        if let Some(w) = warning {
+            eprintln!("{w}");
+        }
+        return 0;
+    }
     let is_info = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
     if json && !is_info {
         let text = e.render().to_string();
@@ -88,7 +97,7 @@ where
     let json = wants_json(&args);
     let cli = match Cli::parse_checked(&args) {
         Ok(c) => c,
-        Err(e) => return parse_error(&e, json),
+        Err(e) => return parse_error(&e, json, &args),
     };
     match context(&cli).and_then(|ctx| commands::dispatch(&ctx, &cli.command, probe)) {
         Ok(code) => code,

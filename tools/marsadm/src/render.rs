@@ -193,10 +193,24 @@ fn resource(out: &mut String, r: &ResourceReport) {
     }
 }
 
+fn versions(out: &mut String, rep: &Report) {
+    let m = &rep.marsadm_version;
+    let v = match (&rep.module_version, rep.module_loaded) {
+        (Some(k), _) if k != m => {
+            format!("marsadm {m}, kernel module {k}: DIFFERENT, install matching versions")
+        }
+        (Some(k), _) => format!("marsadm {m}, kernel module {k}"),
+        (None, true) => format!("marsadm {m}, kernel module version unknown"),
+        (None, false) => format!("marsadm {m}"),
+    };
+    line(out, "versions", v);
+}
+
 /// The whole report as text.
 pub fn text(rep: &Report) -> String {
     let mut out = String::new();
     cluster(&mut out, &rep.cluster, &rep.host, rep.module_loaded);
+    versions(&mut out, rep);
     if rep.resources.is_empty() {
         out.push_str("\nNo resources. Create one with 'marsadm create-resource RES DEV'.\n");
     }

@@ -28,6 +28,11 @@ pub struct Report {
     /// Whether the kernel module is loaded (if not, the reported state is
     /// from its last run).
     pub module_loaded: bool,
+    /// marsadm's version.
+    pub marsadm_version: String,
+    /// The loaded module's version; null if it is not loaded or does not
+    /// say.
+    pub module_version: Option<String>,
     /// Cluster-wide information.
     pub cluster: ClusterReport,
     /// The resources shown.

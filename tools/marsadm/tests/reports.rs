@@ -271,3 +271,45 @@ fn check_exit_codes() {
     let fx = Fx::new();
     assert_eq!(fx.run(&["check"]).code, 3);
 }
+
+#[test]
+fn version_of_marsadm_and_module() {
+    let fx = Fx::with_cluster();
+    let me = env!("CARGO_PKG_VERSION");
+    // The module does not say its version.
+    let out = fx.run(&["--version"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        format!("marsadm {me}\nkernel module: loaded, version unknown (it does not say)\n")
+    );
+    std::fs::write(fx.proc_dir.join("version"), format!("{me}\n")).unwrap();
+    let out = fx.run(&["--version"]);
+    assert_eq!(out.stdout, format!("marsadm {me}\nkernel module: {me}\n"));
+    assert_eq!(out.stderr, "", "{out:?}");
+    let v: Value = serde_json::from_str(&fx.run(&["view", "--json"]).stdout).unwrap();
+    assert_eq!(v["marsadm_version"], me);
+    assert_eq!(v["module_version"], me);
+    // A different module: a warning.
+    std::fs::write(fx.proc_dir.join("version"), "0.0.1\n").unwrap();
+    let out = fx.run(&["--version"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, format!("marsadm {me}\nkernel module: 0.0.1\n"));
+    assert!(
+        out.stderr.starts_with(&format!(
+            "warning: marsadm {me} and the loaded kernel module 0.0.1 differ"
+        )),
+        "{out:?}"
+    );
+    assert!(
+        squash(&fx.run(&["view"]).stdout).contains(&format!(
+            "versions: marsadm {me}, kernel module 0.0.1: DIFFERENT"
+        )),
+        "view"
+    );
+    fx.unload();
+    let out = fx.run(&["--version"]);
+    assert!(out.stdout.contains("kernel module: not loaded"), "{out:?}");
+    let v: Value = serde_json::from_str(&fx.run(&["view", "--json"]).stdout).unwrap();
+    assert_eq!(v["module_version"], Value::Null);
+}

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::render;
 use crate::report::{cluster_report, resource_report, Report, ResourceReport, SCHEMA, UNKNOWN};
 use crate::state::{Cluster, Resource};
+use crate::version;
 
 /// A `view-*` macro: one value per resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +81,11 @@ pub fn build(ctx: &Ctx, target: &Target) -> Result<Report> {
         schema: SCHEMA,
         host: ctx.host.to_string(),
         module_loaded: ctx.kernel.is_loaded(),
+        marsadm_version: version::MARSADM.to_string(),
+        module_version: match version::module(ctx.kernel.dir()) {
+            version::Module::Version(v) => Some(v),
+            _ => None,
+        },
         cluster: cluster_report(ctx, &c),
         resources: resources.iter().map(|r| resource_report(ctx, r)).collect(),
     })
