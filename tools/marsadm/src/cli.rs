@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::error::ErrorKind;
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use mars_core::names::{HostName, ResourceName};
 
 use crate::units;
@@ -20,7 +21,10 @@ Examples:
 
 Exit codes: 0 done, 1 refused (nothing changed), 2 bad command line,
 3 timeout (wanted state written, kernel not there yet), 4 system error,
-5 failed (wanted state written, the kernel reports an error).
+5 failed (wanted state written, the kernel reports an error),
+6 not confirmed (wanted state written, --timeout 0: not waited for).
+'marsadm check' has its own (monitoring) codes: 0 OK, 1 WARNING,
+2 CRITICAL, 3 UNKNOWN.
 See docs/user-guide.md for the full guide.";
 
 /// marsadm: administration tool for MARS asynchronous block replication.
@@ -73,24 +77,49 @@ pub struct Global {
         hide = true
     )]
     pub dev_dir: PathBuf,
-    /// How long to wait for the kernel, in seconds (0: do not wait).
-    #[arg(long, global = true, value_name = "SECONDS", default_value = "60", value_parser = parse_timeout)]
-    pub timeout: Duration,
-    /// Print the changes that would be made; change nothing.
+    /// How long commands that change state wait for the kernel, in
+    /// seconds [default: 60]; `none`: no limit; 0: do not wait (the result
+    /// is then "not confirmed", exit code 6, unless already reported).
+    #[arg(long, global = true, value_name = "SECONDS|none", value_parser = parse_timeout)]
+    pub timeout: Option<Timeout>,
+    /// Print the changes that would be made; change nothing (commands that
+    /// change state only).
     #[arg(long, global = true)]
     pub dry_run: bool,
     /// Say more about what happens (links written, states while waiting).
-    #[arg(short, long, global = true, action = ArgAction::Count)]
-    pub verbose: u8,
+    /// Give it once; commands that only show state ignore it.
+    #[arg(short, long, global = true, action = ArgAction::SetTrue)]
+    pub verbose: bool,
 }
 
-/// One resource, or `all` resources of this host.
+/// The `--timeout` value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeout(pub Option<Duration>);
+
+impl Timeout {
+    /// Without `--timeout`: 60 seconds.
+    pub const DEFAULT: Timeout = Timeout(Some(Duration::from_secs(60)));
+}
+
+/// Resources named on the command line: a comma-separated list, or `all`
+/// resources of this host.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
     /// Every resource this host is a member of.
     All,
-    /// One resource.
-    One(ResourceName),
+    /// The named resources, in order, without repetitions.
+    List(Vec<ResourceName>),
+}
+
+impl Target {
+    /// Whether the target names exactly one resource (macros then print the
+    /// value alone).
+    pub fn single(&self) -> Option<&ResourceName> {
+        match self {
+            Target::List(v) if v.len() == 1 => v.first(),
+            _ => None,
+        }
+    }
 }
 
 /// The commands.
@@ -142,7 +171,7 @@ pub enum Command {
     ///
     /// Example: marsadm up all
     Up {
-        /// A resource, or `all`.
+        /// Resources (r0 or r0,r1), or `all`.
         #[arg(value_parser = parse_target)]
         target: Target,
     },
@@ -152,7 +181,7 @@ pub enum Command {
     ///
     /// Example: umount /srv && marsadm down r0
     Down {
-        /// A resource, or `all`.
+        /// Resources (r0 or r0,r1), or `all`.
         #[arg(value_parser = parse_target)]
         target: Target,
         /// Do it even if the device is open.
@@ -160,14 +189,18 @@ pub enum Command {
         force: bool,
     },
     /// Attach the backing disk (on a single node the same as `up`).
+    ///
+    /// Example: marsadm attach r0
     Attach {
-        /// A resource, or `all`.
+        /// Resources (r0 or r0,r1), or `all`.
         #[arg(value_parser = parse_target)]
         target: Target,
     },
     /// Detach the backing disk (refused while the device is open, unless --force).
+    ///
+    /// Example: umount /srv && marsadm detach r0
     Detach {
-        /// A resource, or `all`.
+        /// Resources (r0 or r0,r1), or `all`.
         #[arg(value_parser = parse_target)]
         target: Target,
         /// Do it even if the device is open.
@@ -185,6 +218,8 @@ pub enum Command {
     /// Give up the primary role: /dev/mars/RES goes away here.
     ///
     /// Refused while the device is open (unmount first) unless --force.
+    ///
+    /// Example: umount /srv && marsadm secondary r0
     Secondary {
         /// The resource.
         #[arg(value_parser = parse_resource)]
@@ -194,20 +229,26 @@ pub enum Command {
         force: bool,
     },
     /// Start a new transaction log now (on the primary).
+    ///
+    /// Example: marsadm log-rotate r0
     LogRotate {
-        /// A resource, or `all`.
+        /// Resources (r0 or r0,r1), or `all`.
         #[arg(value_parser = parse_target)]
         target: Target,
     },
     /// Delete logs every member has written back (never the newest one).
+    ///
+    /// Example: marsadm --dry-run log-delete all; marsadm log-delete all
     LogDelete {
-        /// A resource, or `all`.
+        /// Resources (r0 or r0,r1), or `all`.
         #[arg(value_parser = parse_target)]
         target: Target,
     },
     /// Housekeeping for all resources: rotate big logs, delete old ones.
     ///
     /// Run it regularly, e.g. from a systemd timer or cron every 10 minutes.
+    ///
+    /// Example: */10 * * * * root marsadm cron
     Cron {
         /// Rotate the current log when it is larger than this.
         #[arg(long, value_name = "BYTES", default_value = "1G", value_parser = units::parse_size)]
@@ -215,39 +256,145 @@ pub enum Command {
     },
     /// Show the state of one or all resources, in words.
     ///
+    /// Exit code 0 whatever the state (use `check` for monitoring).
+    ///
     /// Example: marsadm view all; marsadm view r0 --json
     View {
-        /// A resource, or `all`.
+        /// Resources (r0 or r0,r1), or `all`.
         #[arg(value_parser = parse_target, default_value = "all")]
         target: Target,
-        /// Print JSON (schema in docs/user-guide.md) instead of text.
+        /// Print JSON (schema in docs/user-guide.md) instead of text;
+        /// errors too.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Monitoring check: one line, Nagios exit codes.
+    ///
+    /// 0 OK (every resource as wanted), 1 WARNING (on its way: recovering,
+    /// not yet attached, ...), 2 CRITICAL (Error, emergency, /mars
+    /// read-only), 3 UNKNOWN (no report: module not loaded, no cluster).
+    ///
+    /// Example: marsadm check all; marsadm check r0 --json
+    Check {
+        /// Resources (r0 or r0,r1), or `all`.
+        #[arg(value_parser = parse_target, default_value = "all")]
+        target: Target,
+        /// Print JSON instead of the one line.
         #[arg(long)]
         json: bool,
     },
     /// Print the state word (Up, Down, Recovering, Emergency, Error, Unknown).
+    ///
+    /// Example: [ "$(marsadm view-state r0)" = Up ] || echo "r0 needs attention"
     ViewState(MacroArgs),
-    /// Print the role: primary, secondary or none.
+    /// Print the role: primary, secondary, none, or unknown.
+    ///
+    /// Example: marsadm view-role all
     ViewRole(MacroArgs),
-    /// Print 1 if the disk is attached, else 0.
+    /// Print 1 if the disk is attached, 0 if not, unknown if not reported.
+    ///
+    /// Example: marsadm view-is-attached r0
     ViewIsAttached(MacroArgs),
-    /// Print 1 if this host is primary (/dev/mars/RES exists here), else 0.
+    /// Print 1 if this host is primary (/dev/mars/RES exists here), 0 if
+    /// not, unknown if not reported.
+    ///
+    /// Example: marsadm view-is-primary r0
     ViewIsPrimary(MacroArgs),
-    /// Print 1 if the resource is in emergency mode, else 0.
+    /// Print 1 if the resource is in emergency mode, 0 if not, unknown if
+    /// not reported.
+    ///
+    /// Example: marsadm view-is-emergency all
     ViewIsEmergency(MacroArgs),
-    /// Print how often /dev/mars/RES is open.
+    /// Print how often /dev/mars/RES is open (unknown if not reported).
+    ///
+    /// Example: marsadm view-open-count r0
     ViewOpenCount(MacroArgs),
-    /// Print the current log number.
+    /// Print the current log number (unknown if not reported).
+    ///
+    /// Example: marsadm view-log-number r0
     ViewLogNumber(MacroArgs),
     /// Print the writeback lag in bytes (log data not yet on the disk).
+    ///
+    /// Example: marsadm view-writeback-lag r0,r1
     ViewWritebackLag(MacroArgs),
 }
 
 /// Argument of the `view-*` macros.
-#[derive(Args, Debug, Clone, Copy)]
+#[derive(Args, Debug, Clone)]
 pub struct MacroArgs {
-    /// A resource, or `all` (then each line is `RES VALUE`).
-    #[arg(value_parser = parse_target)]
+    /// Resources (r0 or r0,r1), or `all`; for more than one
+    /// resource each line is `RES VALUE`.
+    #[arg(value_parser = parse_target, default_value = "all")]
     pub target: Target,
+}
+
+impl Command {
+    /// Whether the command can change /mars (`--dry-run` means something).
+    pub fn changes_state(&self) -> bool {
+        !self.only_shows()
+    }
+
+    /// Whether the command may wait for the kernel (`--timeout` means
+    /// something).
+    pub fn waits(&self) -> bool {
+        !self.only_shows()
+            && !matches!(
+                self,
+                Command::CreateCluster { .. } | Command::LogDelete { .. }
+            )
+    }
+
+    fn only_shows(&self) -> bool {
+        matches!(
+            self,
+            Command::View { .. }
+                | Command::Check { .. }
+                | Command::ViewState(_)
+                | Command::ViewRole(_)
+                | Command::ViewIsAttached(_)
+                | Command::ViewIsPrimary(_)
+                | Command::ViewIsEmergency(_)
+                | Command::ViewOpenCount(_)
+                | Command::ViewLogNumber(_)
+                | Command::ViewWritebackLag(_)
+        )
+    }
+
+    /// Whether the command was asked for JSON output.
+    pub fn json(&self) -> bool {
+        matches!(
+            self,
+            Command::View { json: true, .. } | Command::Check { json: true, .. }
+        )
+    }
+}
+
+impl Cli {
+    /// Parses the arguments and refuses options that mean nothing for the
+    /// command, in the argument parser's style (exit code 2).
+    pub fn parse_checked<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut cmd = Cli::command();
+        let m = cmd.try_get_matches_from_mut(args)?;
+        let cli = Cli::from_arg_matches(&m)?;
+        let name = m.subcommand_name().unwrap_or_default();
+        if cli.global.dry_run && !cli.command.changes_state() {
+            return Err(cmd.error(
+                ErrorKind::ArgumentConflict,
+                format!("--dry-run means nothing for '{name}': it changes nothing anyway"),
+            ));
+        }
+        if cli.global.timeout.is_some() && !cli.command.waits() {
+            return Err(cmd.error(
+                ErrorKind::ArgumentConflict,
+                format!("--timeout means nothing for '{name}': it does not wait for the kernel"),
+            ));
+        }
+        Ok(cli)
+    }
 }
 
 fn parse_host(s: &str) -> Result<HostName, String> {
@@ -260,20 +407,37 @@ fn parse_resource(s: &str) -> Result<ResourceName, String> {
 
 fn parse_target(s: &str) -> Result<Target, String> {
     if s == "all" {
-        Ok(Target::All)
-    } else {
-        parse_resource(s).map(Target::One)
+        return Ok(Target::All);
     }
+    let mut v: Vec<ResourceName> = Vec::new();
+    for part in s.split(',') {
+        if part.is_empty() {
+            return Err(format!(
+                "{s:?} has an empty name; give RES, RES,RES... or all"
+            ));
+        }
+        if part == "all" {
+            return Err("'all' cannot be part of a list; give it alone".into());
+        }
+        let r = parse_resource(part)?;
+        if !v.contains(&r) {
+            v.push(r);
+        }
+    }
+    Ok(Target::List(v))
 }
 
-fn parse_timeout(s: &str) -> Result<Duration, String> {
+fn parse_timeout(s: &str) -> Result<Timeout, String> {
+    if s == "none" {
+        return Ok(Timeout(None));
+    }
     let v: f64 = s
         .parse()
-        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+        .map_err(|_| format!("{s:?} is not a number of seconds (or 'none' for no limit)"))?;
     if !v.is_finite() || !(0.0..=1e9).contains(&v) {
         return Err(format!("timeout {s} is out of range"));
     }
-    Ok(Duration::from_secs_f64(v))
+    Ok(Timeout(Some(Duration::from_secs_f64(v))))
 }
 
 #[cfg(test)]
@@ -295,7 +459,23 @@ mod tests {
                 target: Target::All
             }
         ));
-        assert_eq!(c.global.timeout, Duration::from_millis(500));
+        assert_eq!(
+            c.global.timeout,
+            Some(Timeout(Some(Duration::from_millis(500))))
+        );
+        let c = Cli::try_parse_from(["marsadm", "--timeout", "none", "up", "r0,r1,r0"]).unwrap();
+        assert_eq!(c.global.timeout, Some(Timeout(None)));
+        let Command::Up { target } = c.command else {
+            panic!("not up")
+        };
+        assert_eq!(target.single(), None);
+        assert!(matches!(target, Target::List(ref v) if v.len() == 2));
+        assert!(Cli::try_parse_from(["marsadm", "up", "r0,,r1"]).is_err());
+        assert!(Cli::try_parse_from(["marsadm", "up", "r0,all"]).is_err());
+        assert!(Cli::try_parse_from(["marsadm", "-vv", "up", "r0"]).is_err());
+        assert!(Cli::parse_checked(["marsadm", "view-is-attached"]).is_ok());
+        let e = Cli::parse_checked(["marsadm", "--dry-run", "view-is-attached"]).unwrap_err();
+        assert!(e.to_string().contains("'view-is-attached'"), "{e}");
         let c = Cli::try_parse_from(["marsadm", "view-state", "r0", "--host", "n1"]).unwrap();
         assert!(matches!(c.command, Command::ViewState(_)));
         assert_eq!(c.global.host.unwrap().as_str(), "n1");

@@ -20,12 +20,13 @@ pub struct Ctx {
     pub kernel: Kernel,
     /// This host's name.
     pub host: HostName,
-    /// How long to wait for the kernel (zero: do not wait).
-    pub timeout: Duration,
+    /// How long to wait for the kernel (zero: do not wait; `None`: no
+    /// limit).
+    pub timeout: Option<Duration>,
     /// Print what would change, change nothing.
     pub dry_run: bool,
-    /// Verbosity (`-v` count).
-    pub verbose: u8,
+    /// `-v`: say more.
+    pub verbose: bool,
 }
 
 impl Ctx {
@@ -36,9 +37,9 @@ impl Ctx {
             dev_dir: dev_dir.to_path_buf(),
             kernel: Kernel::new(proc_dir),
             host,
-            timeout: Duration::from_secs(60),
+            timeout: Some(Duration::from_secs(60)),
             dry_run: false,
-            verbose: 0,
+            verbose: false,
         }
     }
 

@@ -14,8 +14,10 @@ use std::time::{Duration, Instant};
 
 use mars_core::lamport::{LamportClock, Stamp};
 
+use crate::config::Ctx;
 use crate::error::{Error, Result};
 use crate::links::now_stamp;
+use crate::progress::Reporter;
 
 /// How often a wait looks at `actual-HOST/`.
 const POLL: Duration = Duration::from_millis(100);
@@ -36,6 +38,11 @@ impl Kernel {
         Self {
             dir: dir.to_path_buf(),
         }
+    }
+
+    /// The control directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Whether the module is loaded (its control directory exists).
@@ -164,22 +171,25 @@ pub fn fmt_secs(d: Duration) -> String {
     }
 }
 
-/// Polls `check` until it reports [`Progress::Done`] or `timeout` passes.
-/// A zero timeout does not wait at all. `verbose` prints each new state.
-pub fn wait_for(
-    kernel: &Kernel,
-    timeout: Duration,
-    verbose: bool,
-    what: &str,
-    mut check: impl FnMut() -> Result<Progress>,
-) -> Result<()> {
-    if timeout.is_zero() {
-        println!("Not waiting for {what} (--timeout 0).");
-        return Ok(());
+/// Polls `check` until it reports [`Progress::Done`] or the context's
+/// timeout passes (`None`: no limit), showing the progress on stderr (see
+/// [`Reporter`]). A zero timeout looks once and does not wait: if the state
+/// is not reported yet, the result is [`Error::not_confirmed`].
+pub fn wait_for(ctx: &Ctx, what: &str, mut check: impl FnMut() -> Result<Progress>) -> Result<()> {
+    let kernel = &ctx.kernel;
+    let timeout = ctx.timeout;
+    if timeout.is_some_and(|t| t.is_zero()) {
+        return match check()? {
+            Progress::Done => Ok(()),
+            Progress::Pending(d) | Progress::Failed(d) => Err(Error::not_confirmed(format!(
+                "requested {what}; not confirmed: marsadm did not wait (--timeout 0); the kernel reports: {d}"
+            ))
+            .hint("'marsadm view' shows when the kernel has done it; run the command again with --timeout SECONDS to wait for it")),
+        };
     }
+    let mut reporter = Reporter::new(what, timeout, ctx.verbose);
     let start = Instant::now();
     let mut last_trigger = start;
-    let mut last_desc = String::new();
     // An error counts only once a whole scan ran after the request: until
     // then it may be left over from before (a resource taken down and up).
     let first_scan = kernel.scans().ok();
@@ -209,18 +219,17 @@ pub fn wait_for(
                 .hint("take the resource down ('marsadm down RES'), fix the cause ('dmesg' has the details), then 'marsadm up RES'"))
             }
         };
-        if verbose && desc != last_desc {
-            eprintln!("marsadm: waiting for {what}: {desc}");
-        }
         let elapsed = start.elapsed();
-        if elapsed >= timeout {
+        if let Some(limit) = timeout.filter(|t| elapsed >= *t) {
+            reporter.finish();
             return Err(Error::timeout(format!(
                 "timed out after {} waiting for {what}; the kernel reports: {desc}",
-                fmt_secs(timeout)
+                fmt_secs(limit)
             )));
         }
-        last_desc = desc;
-        std::thread::sleep(POLL.min(timeout.saturating_sub(elapsed)));
+        reporter.update(elapsed, &desc);
+        let left = timeout.map_or(POLL, |t| t.saturating_sub(elapsed));
+        std::thread::sleep(POLL.min(left));
         if last_trigger.elapsed() >= RETRIGGER && kernel.is_loaded() {
             kernel.trigger()?;
             last_trigger = Instant::now();
@@ -246,18 +255,35 @@ mod tests {
         assert!(Kernel::new(&d.path().join("nope")).require().is_err());
     }
 
+    fn ctx(proc_dir: &Path, timeout: Option<Duration>) -> Ctx {
+        let host = mars_core::names::HostName::new("node1").unwrap();
+        let mut c = Ctx::new(
+            Path::new("/nonexistent"),
+            proc_dir,
+            Path::new("/dev/null"),
+            host,
+        );
+        c.timeout = timeout;
+        c
+    }
+
     #[test]
     fn wait_times_out() {
         let d = tempfile::tempdir().unwrap();
-        let k = Kernel::new(d.path());
-        let e = wait_for(&k, Duration::from_millis(200), false, "nothing", || {
-            Ok(Progress::Pending("still Down".into()))
-        })
-        .unwrap_err();
+        let c = ctx(d.path(), Some(Duration::from_millis(200)));
+        let e = wait_for(&c, "nothing", || Ok(Progress::Pending("still Down".into()))).unwrap_err();
         assert_eq!(e.exit_code(), 3);
         assert!(e.msg.contains("still Down"), "{}", e.msg);
+        let c = ctx(d.path(), Some(Duration::ZERO));
+        let e = wait_for(&c, "r0 to be attached", || {
+            Ok(Progress::Pending("state Down".into()))
+        })
+        .unwrap_err();
+        assert_eq!(e.exit_code(), 6);
+        assert!(wait_for(&c, "x", || Ok(Progress::Done)).is_ok());
+        let c = ctx(d.path(), None);
         let mut n = 0;
-        wait_for(&k, Duration::from_secs(5), false, "x", || {
+        wait_for(&c, "x", || {
             n += 1;
             Ok(if n > 2 {
                 Progress::Done

@@ -27,6 +27,9 @@ pub enum Change {
         rel: String,
         /// Link target.
         value: String,
+        /// What a dry run shows instead of a value that the real run
+        /// makes anew (a random UUID).
+        shown: Option<String>,
     },
     /// Build `resource-RES/` as `.tmp-resource-RES/` and rename it in place.
     NewResource {
@@ -64,7 +67,7 @@ fn invalid(msg: String) -> Error {
 fn fail(what: &str, path: &Path, e: io::Error) -> Error {
     let mut err = Error::io(what, path, e);
     err.msg.push_str("; /mars may be partly changed");
-    err.hint("fix the cause (disk full? read-only?) and run the same command again")
+    err.or_hint("fix the cause (disk full? read-only?) and run the same command again")
 }
 
 impl Plan {
@@ -87,7 +90,26 @@ impl Plan {
     pub fn link(&mut self, rel: impl Into<String>, value: impl Into<String>) -> Result<()> {
         let (rel, value) = (rel.into(), value.into());
         check_link(&rel, &value).map_err(invalid)?;
-        self.changes.push(Change::Link { rel, value });
+        self.changes.push(Change::Link {
+            rel,
+            value,
+            shown: None,
+        });
+        Ok(())
+    }
+
+    /// Adds a link whose value the real run makes anew: a dry run shows
+    /// `shown` instead of `value`.
+    pub fn link_shown(
+        &mut self,
+        rel: impl Into<String>,
+        value: impl Into<String>,
+        shown: &str,
+    ) -> Result<()> {
+        self.link(rel, value)?;
+        if let Some(Change::Link { shown: s, .. }) = self.changes.last_mut() {
+            *s = Some(shown.to_string());
+        }
         Ok(())
     }
 
@@ -121,7 +143,10 @@ impl Plan {
         for c in &self.changes {
             match c {
                 Change::Mkdir { rel } => out.push(format!("create directory {rel}/")),
-                Change::Link { rel, value } => out.push(format!("write link {rel} -> {value}")),
+                Change::Link { rel, value, shown } => out.push(format!(
+                    "write link {rel} -> {}",
+                    shown.as_deref().unwrap_or(value)
+                )),
                 Change::NewResource { res, dirs, links } => {
                     out.push(format!("create directory resource-{res}/ containing:"));
                     for d in dirs {
@@ -143,7 +168,7 @@ impl Plan {
     /// Applies the changes in order, stamping every link with `clock`.
     pub fn apply(&self, ctx: &Ctx, clock: &Clock<'_>) -> Result<()> {
         for c in &self.changes {
-            if ctx.verbose > 0 {
+            if ctx.verbose {
                 for line in (Plan {
                     changes: vec![c.clone()],
                 })
@@ -180,7 +205,7 @@ fn apply_one(ctx: &Ctx, clock: &Clock<'_>, c: &Change) -> Result<()> {
                 _ => Ok(()),
             }
         }
-        Change::Link { rel, value } => write_rel(clock, &ctx.mars, rel, value),
+        Change::Link { rel, value, .. } => write_rel(clock, &ctx.mars, rel, value),
         Change::NewResource { res, dirs, links } => {
             let tmp = ctx.path(&TmpName(Entry::Resource(*res)).to_string());
             if tmp.exists() {

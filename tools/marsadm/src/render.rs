@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::report::{ClusterReport, Report, ResourceReport};
+use crate::report::{ClusterReport, Report, ResourceReport, UNKNOWN};
 use crate::units::human;
 
 /// Width of the label column.
@@ -17,7 +17,7 @@ fn yes_no(v: Option<bool>) -> &'static str {
     match v {
         Some(true) => "yes",
         Some(false) => "no",
-        None => "unknown",
+        None => UNKNOWN,
     }
 }
 
@@ -52,7 +52,7 @@ pub fn age(secs: u64) -> String {
     }
 }
 
-fn cluster(out: &mut String, c: &ClusterReport, module_loaded: bool) {
+fn cluster(out: &mut String, c: &ClusterReport, host: &str, module_loaded: bool) {
     let _ = writeln!(out, "Cluster {}", c.uuid.as_deref().unwrap_or("(none)"));
     let space = match (c.free_bytes, c.total_bytes) {
         (Some(f), Some(t)) if t > 0 => format!(
@@ -98,12 +98,26 @@ fn cluster(out: &mut String, c: &ClusterReport, module_loaded: bool) {
             "/mars is full: free space in /mars (marsadm log-delete all)",
         );
     }
-    if !module_loaded {
+    let me = c.hosts.iter().find(|h| h.this_host);
+    if !c.this_host_member {
         line(
             out,
-            "kernel module",
-            "NOT LOADED: the state below is from its last run ('modprobe mars')",
+            "this host",
+            format!(
+                "NOT A MEMBER: '{0}' is not a member of this cluster (no ips/ip-{0}); nothing below is about '{0}'. Wrong --host?",
+                host
+            ),
         );
+    }
+    if !module_loaded {
+        let s = match me.and_then(|h| h.alive_seconds_ago) {
+            Some(n) => format!(
+                "NOT LOADED: the states below are from its last run, {} ago ('modprobe mars')",
+                age(n)
+            ),
+            None => "NOT LOADED: it has not run on this host yet, the states below are not reported ('modprobe mars')".to_string(),
+        };
+        line(out, "kernel module", s);
     }
 }
 
@@ -121,7 +135,9 @@ fn resource(out: &mut String, r: &ResourceReport) {
         format!("{} (designated primary: {designated})", r.role),
     );
     let mut att = yes_no(r.attached).to_string();
-    if r.wanted_attached.is_some() && r.wanted_attached != r.attached {
+    if r.state == "Recovering" && r.wanted_attached == Some(true) && r.attached != Some(true) {
+        att.push_str(" (wanted: yes; the kernel is replaying the logs onto the disk first)");
+    } else if r.wanted_attached.is_some() && r.wanted_attached != r.attached {
         att.push_str(&format!(
             " (wanted: {}; the kernel has not done it yet, or failed: see error)",
             yes_no(r.wanted_attached)
@@ -177,10 +193,24 @@ fn resource(out: &mut String, r: &ResourceReport) {
     }
 }
 
+fn versions(out: &mut String, rep: &Report) {
+    let m = &rep.marsadm_version;
+    let v = match (&rep.module_version, rep.module_loaded) {
+        (Some(k), _) if k != m => {
+            format!("marsadm {m}, kernel module {k}: DIFFERENT, install matching versions")
+        }
+        (Some(k), _) => format!("marsadm {m}, kernel module {k}"),
+        (None, true) => format!("marsadm {m}, kernel module version unknown"),
+        (None, false) => format!("marsadm {m}"),
+    };
+    line(out, "versions", v);
+}
+
 /// The whole report as text.
 pub fn text(rep: &Report) -> String {
     let mut out = String::new();
-    cluster(&mut out, &rep.cluster, rep.module_loaded);
+    cluster(&mut out, &rep.cluster, &rep.host, rep.module_loaded);
+    versions(&mut out, rep);
     if rep.resources.is_empty() {
         out.push_str("\nNo resources. Create one with 'marsadm create-resource RES DEV'.\n");
     }

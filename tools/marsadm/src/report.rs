@@ -14,6 +14,10 @@ use crate::state::{Cluster, Resource};
 /// Version of the JSON schema.
 pub const SCHEMA: u32 = 1;
 
+/// How text output (`view`, the `view-*` macros, `check`) shows a value
+/// the kernel has not reported; JSON has `null` there.
+pub const UNKNOWN: &str = "unknown";
+
 /// Everything `view` shows.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -24,6 +28,11 @@ pub struct Report {
     /// Whether the kernel module is loaded (if not, the reported state is
     /// from its last run).
     pub module_loaded: bool,
+    /// marsadm's version.
+    pub marsadm_version: String,
+    /// The loaded module's version; null if it is not loaded or does not
+    /// say.
+    pub module_version: Option<String>,
     /// Cluster-wide information.
     pub cluster: ClusterReport,
     /// The resources shown.
@@ -49,6 +58,10 @@ pub struct ClusterReport {
     pub read_only: bool,
     /// Member hosts.
     pub hosts: Vec<HostReport>,
+    /// Whether this host (`--host`, else `uname -n`) is a member
+    /// (`ips/ip-HOST`); if not, everything shown is as this host would see
+    /// it, which is mostly nothing.
+    pub this_host_member: bool,
 }
 
 /// A cluster member.
@@ -94,7 +107,8 @@ pub struct ReplayReport {
 pub struct ResourceReport {
     /// Resource name.
     pub name: String,
-    /// `primary`, `secondary` or `none` (from the kernel's report).
+    /// `primary`, `secondary`, `none` or `unknown` (from the kernel's
+    /// report).
     pub role: String,
     /// The `primary` link: designated primary host, or null for `(none)`.
     pub designated_primary: Option<String>,
@@ -135,11 +149,13 @@ pub struct ResourceReport {
     pub members: Vec<String>,
 }
 
-/// The role word from the kernel's report.
+/// The role word from the kernel's report ([`UNKNOWN`] if it reported
+/// neither).
 pub fn role(primary: Option<bool>, attached: Option<bool>) -> &'static str {
     match (primary, attached) {
         (Some(true), _) => "primary",
         (_, Some(true)) => "secondary",
+        (None, None) => UNKNOWN,
         _ => "none",
     }
 }
@@ -191,6 +207,7 @@ pub fn cluster_report(ctx: &Ctx, c: &Cluster) -> ClusterReport {
         })
         .collect();
     ClusterReport {
+        this_host_member: c.ips.contains_key(&ctx.host),
         uuid: c.uuid.clone(),
         mars_dir: ctx.mars.display().to_string(),
         free_bytes: free,

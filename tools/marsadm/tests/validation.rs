@@ -131,12 +131,13 @@ fn create_resource_validation() {
         1,
         "already exists",
     );
+    // The device is checked before the module (input first).
     fx.unload();
     refused(
         &fx,
         &["create-resource", "r1", "/dev/null"],
         1,
-        "kernel module is not loaded",
+        "not a block device",
     );
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use mars_core::names::{LogName, LOG_ROTATE, MAX_LOG_NUMBER};
 use mars_core::retention::delete_limit;
 
-use super::{commit, load_targets, need_cluster};
+use super::{commit, load_targets, need_cluster, need_module};
 use crate::cli::Target;
 use crate::config::Ctx;
 use crate::error::{Error, Result};
@@ -68,16 +68,16 @@ pub fn deletable(r: &Resource) -> Deletion {
 }
 
 /// `log-rotate RES|all`.
-pub fn log_rotate(ctx: &Ctx, target: Target) -> Result<()> {
+pub fn log_rotate(ctx: &Ctx, target: &Target) -> Result<()> {
     need_cluster(ctx)?;
-    ctx.kernel.require()?;
     let host = ctx.host;
     let mut rs = load_targets(ctx, target)?;
-    if let Target::One(res) = target {
-        if rs
+    if let Target::List(_) = target {
+        if let Some(r) = rs
             .iter()
-            .any(|r| r.actual_of(&host).is_primary != Some(true))
+            .find(|r| r.actual_of(&host).is_primary != Some(true))
         {
+            let res = r.name;
             return Err(Error::refused(format!(
                 "resource '{res}' is not primary on this host; only the primary writes logs"
             ))
@@ -86,6 +86,7 @@ pub fn log_rotate(ctx: &Ctx, target: Target) -> Result<()> {
             )));
         }
     }
+    need_module(ctx)?;
     rs.retain(|r| r.actual_of(&host).is_primary == Some(true));
     if rs.is_empty() {
         println!("No resource is primary on this host: no log to rotate.");
@@ -125,29 +126,23 @@ fn rotate(ctx: &Ctx, rs: &[Resource], wants: &[u32]) -> Result<()> {
     if ctx.dry_run {
         return Ok(());
     }
-    wait_for(
-        &ctx.kernel,
-        ctx.timeout,
-        ctx.verbose > 0,
-        "the new logs",
-        || {
-            let mut pending = Vec::new();
-            for (r, n) in rs.iter().zip(wants) {
-                let a = Actual::read(&r.dir.join(format!("actual-{host}")));
-                if let Some(why) = a.failure() {
-                    return Ok(Progress::Failed(format!("{}: {why}", r.name)));
-                }
-                if a.log_number.is_none_or(|cur| cur < *n) {
-                    pending.push(format!("{}: wanted log {n}, {}", r.name, a.describe()));
-                }
+    wait_for(ctx, "the new logs", || {
+        let mut pending = Vec::new();
+        for (r, n) in rs.iter().zip(wants) {
+            let a = Actual::read(&r.dir.join(format!("actual-{host}")));
+            if let Some(why) = a.failure() {
+                return Ok(Progress::Failed(format!("{}: {why}", r.name)));
             }
-            Ok(if pending.is_empty() {
-                Progress::Done
-            } else {
-                Progress::Pending(pending.join("; "))
-            })
-        },
-    )
+            if a.log_number.is_none_or(|cur| cur < *n) {
+                pending.push(format!("{}: wanted log {n}, {}", r.name, a.describe()));
+            }
+        }
+        Ok(if pending.is_empty() {
+            Progress::Done
+        } else {
+            Progress::Pending(pending.join("; "))
+        })
+    })
     .map_err(|e| e.or_hint("look at 'marsadm view all' and 'dmesg'; /mars may be full"))?;
     for (r, n) in rs.iter().zip(wants) {
         println!("Resource {}: now writing log {n}.", r.name);
@@ -210,7 +205,7 @@ fn delete_logs(ctx: &Ctx, rs: &[Resource], quiet: bool) -> Result<()> {
 }
 
 /// `log-delete RES|all`.
-pub fn log_delete(ctx: &Ctx, target: Target) -> Result<()> {
+pub fn log_delete(ctx: &Ctx, target: &Target) -> Result<()> {
     need_cluster(ctx)?;
     let rs = load_targets(ctx, target)?;
     if rs.is_empty() {
@@ -225,7 +220,7 @@ pub fn cron(ctx: &Ctx, rotate_size: u64) -> Result<()> {
     need_cluster(ctx)?;
     let host = ctx.host;
     if ctx.kernel.is_loaded() {
-        let rs = load_targets(ctx, Target::All)?;
+        let rs = load_targets(ctx, &Target::All)?;
         let mut big = Vec::new();
         let mut wants = Vec::new();
         for r in rs {
@@ -252,11 +247,11 @@ pub fn cron(ctx: &Ctx, rotate_size: u64) -> Result<()> {
         if !big.is_empty() {
             rotate(ctx, &big, &wants)?;
         }
-    } else if ctx.verbose > 0 {
+    } else if ctx.verbose {
         println!("The kernel module is not loaded: no log rotation.");
     }
-    let rs = load_targets(ctx, Target::All)?;
-    delete_logs(ctx, &rs, ctx.verbose == 0)
+    let rs = load_targets(ctx, &Target::All)?;
+    delete_logs(ctx, &rs, !ctx.verbose)
 }
 
 #[cfg(test)]

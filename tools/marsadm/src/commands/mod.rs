@@ -1,6 +1,7 @@
 //! The commands, one file per group, and what they share: loading the
 //! cluster and resources with clear refusals, and committing a plan.
 
+pub mod check;
 pub mod cluster;
 pub mod logs;
 pub mod resource;
@@ -21,8 +22,15 @@ use crate::kernel::Clock;
 use crate::plan::Plan;
 use crate::state::{Cluster, Resource};
 
-/// Runs one command.
-pub fn dispatch(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()> {
+/// Runs one command and returns its exit code (0, except for `check`).
+pub fn dispatch(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<i32> {
+    if let Command::Check { target, json } = cmd {
+        return Ok(check::check(ctx, target, *json));
+    }
+    run(ctx, cmd, probe).map(|()| 0)
+}
+
+fn run(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()> {
     use switches::Op;
     match cmd {
         Command::CreateCluster { ip } => cluster::create_cluster(ctx, ip.as_deref()),
@@ -30,24 +38,25 @@ pub fn dispatch(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()>
             resource::create_resource(ctx, probe, res, dev, *size)
         }
         Command::DeleteResource { res, force } => resource::delete_resource(ctx, res, *force),
-        Command::Up { target } => switches::run(ctx, *target, Op::Up, false),
-        Command::Down { target, force } => switches::run(ctx, *target, Op::Down, *force),
-        Command::Attach { target } => switches::run(ctx, *target, Op::Attach, false),
-        Command::Detach { target, force } => switches::run(ctx, *target, Op::Detach, *force),
+        Command::Up { target } => switches::run(ctx, target, Op::Up, false),
+        Command::Down { target, force } => switches::run(ctx, target, Op::Down, *force),
+        Command::Attach { target } => switches::run(ctx, target, Op::Attach, false),
+        Command::Detach { target, force } => switches::run(ctx, target, Op::Detach, *force),
         Command::Primary { res } => role::primary(ctx, res),
         Command::Secondary { res, force } => role::secondary(ctx, res, *force),
-        Command::LogRotate { target } => logs::log_rotate(ctx, *target),
-        Command::LogDelete { target } => logs::log_delete(ctx, *target),
+        Command::LogRotate { target } => logs::log_rotate(ctx, target),
+        Command::LogDelete { target } => logs::log_delete(ctx, target),
         Command::Cron { rotate_size } => logs::cron(ctx, *rotate_size),
-        Command::View { target, json } => view::view(ctx, *target, *json),
-        Command::ViewState(a) => view::view_macro(ctx, a.target, view::Macro::State),
-        Command::ViewRole(a) => view::view_macro(ctx, a.target, view::Macro::Role),
-        Command::ViewIsAttached(a) => view::view_macro(ctx, a.target, view::Macro::IsAttached),
-        Command::ViewIsPrimary(a) => view::view_macro(ctx, a.target, view::Macro::IsPrimary),
-        Command::ViewIsEmergency(a) => view::view_macro(ctx, a.target, view::Macro::IsEmergency),
-        Command::ViewOpenCount(a) => view::view_macro(ctx, a.target, view::Macro::OpenCount),
-        Command::ViewLogNumber(a) => view::view_macro(ctx, a.target, view::Macro::LogNumber),
-        Command::ViewWritebackLag(a) => view::view_macro(ctx, a.target, view::Macro::WritebackLag),
+        Command::View { target, json } => view::view(ctx, target, *json),
+        Command::Check { .. } => Ok(()),
+        Command::ViewState(a) => view::view_macro(ctx, &a.target, view::Macro::State),
+        Command::ViewRole(a) => view::view_macro(ctx, &a.target, view::Macro::Role),
+        Command::ViewIsAttached(a) => view::view_macro(ctx, &a.target, view::Macro::IsAttached),
+        Command::ViewIsPrimary(a) => view::view_macro(ctx, &a.target, view::Macro::IsPrimary),
+        Command::ViewIsEmergency(a) => view::view_macro(ctx, &a.target, view::Macro::IsEmergency),
+        Command::ViewOpenCount(a) => view::view_macro(ctx, &a.target, view::Macro::OpenCount),
+        Command::ViewLogNumber(a) => view::view_macro(ctx, &a.target, view::Macro::LogNumber),
+        Command::ViewWritebackLag(a) => view::view_macro(ctx, &a.target, view::Macro::WritebackLag),
     }
 }
 
@@ -110,11 +119,20 @@ pub fn load_member_resource(ctx: &Ctx, res: &ResourceName) -> Result<Resource> {
     Ok(r)
 }
 
-/// The resources a target names: one (this host must be a member), or all
-/// this host is a member of.
-pub fn load_targets(ctx: &Ctx, target: Target) -> Result<Vec<Resource>> {
+/// The module must be loaded; a dry run only says that it is not.
+pub fn need_module(ctx: &Ctx) -> Result<()> {
+    if ctx.dry_run && !ctx.kernel.is_loaded() {
+        println!("Dry run: the kernel module is not loaded; the real command needs it ('modprobe mars').");
+        return Ok(());
+    }
+    ctx.kernel.require()
+}
+
+/// The resources a target names: a list (this host must be a member of
+/// each), or all this host is a member of.
+pub fn load_targets(ctx: &Ctx, target: &Target) -> Result<Vec<Resource>> {
     match target {
-        Target::One(res) => Ok(vec![load_member_resource(ctx, &res)?]),
+        Target::List(v) => v.iter().map(|res| load_member_resource(ctx, res)).collect(),
         Target::All => {
             let c = Cluster::read(&ctx.mars)?;
             let mut out = Vec::new();

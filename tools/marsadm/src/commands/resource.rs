@@ -6,7 +6,7 @@ use std::path::Path;
 use mars_core::names::{HostName, ResourceName, Switch, LOG_ROTATE};
 use mars_core::tree::{check_data_path, format_switch, PrimaryValue};
 
-use super::{commit, load_resource, need_cluster};
+use super::{commit, load_resource, need_cluster, need_module};
 use crate::config::Ctx;
 use crate::device::DeviceProbe;
 use crate::error::{Error, Result};
@@ -29,16 +29,7 @@ pub fn create_resource(
     dev: &Path,
     size: Option<u64>,
 ) -> Result<()> {
-    let cluster = need_cluster(ctx)?;
-    ctx.kernel.require()?;
-    let dir = ctx.resource_dir(res);
-    if fs::symlink_metadata(&dir).is_ok() {
-        return Err(
-            Error::refused(format!("resource '{res}' already exists")).hint(format!(
-                "choose another name; 'marsadm view {res}' shows the existing one"
-            )),
-        );
-    }
+    // The command line first, then /mars, the disk and the module.
     let dev_str = dev
         .to_str()
         .ok_or_else(|| Error::refused(format!("device path {} is not UTF-8", dev.display())))?;
@@ -53,6 +44,15 @@ pub fn create_resource(
             ))
             .hint("round it, for example --size 10G"));
         }
+    }
+    let cluster = need_cluster(ctx)?;
+    let dir = ctx.resource_dir(res);
+    if fs::symlink_metadata(&dir).is_ok() {
+        return Err(
+            Error::refused(format!("resource '{res}' already exists")).hint(format!(
+                "choose another name; 'marsadm view {res}' shows the existing one"
+            )),
+        );
     }
     let dev_id = probe.device_id(dev);
     for name in &cluster.resources {
@@ -71,6 +71,12 @@ pub fn create_resource(
         }
     }
     let info = probe.probe(dev)?;
+    if info.size == 0 {
+        return Err(Error::refused(format!(
+            "{dev_str} is empty (0 bytes): a loop device without a backing file, or a disk without a medium?"
+        ))
+        .hint("bind a loop device to its file first ('losetup /dev/loopN FILE', 'losetup -l' lists them), or give another device"));
+    }
     if info.size < MIN_DEVICE_SIZE {
         return Err(Error::refused(format!(
             "{dev_str} is too small ({} bytes); MARS needs at least 1 MiB",
@@ -88,6 +94,7 @@ pub fn create_resource(
         }
     }
     let size = size.unwrap_or(info.size / SIZE_ALIGN * SIZE_ALIGN);
+    need_module(ctx)?;
     let host = ctx.host;
     let todo = format!("todo-{host}");
     let mut links = vec![
@@ -110,7 +117,7 @@ pub fn create_resource(
     }
     let node = ctx.device_node(res.as_str());
     let actual_dir = dir.join(format!("actual-{host}"));
-    wait_for(&ctx.kernel, ctx.timeout, ctx.verbose > 0, &format!("{} to appear", node.display()), || {
+    wait_for(ctx, &format!("{} to appear", node.display()), || {
         let a = Actual::read(&actual_dir);
         let exists = node.exists();
         Ok(if a.is_primary == Some(true) && exists {
@@ -186,7 +193,7 @@ pub fn delete_resource(ctx: &Ctx, res: &ResourceName, force: bool) -> Result<()>
         }
         if commit(ctx, &down)? {
             let actual_dir = r.dir.join(format!("actual-{host}"));
-            wait_for(&ctx.kernel, ctx.timeout, ctx.verbose > 0, &format!("{res} to go down"), || {
+            wait_for(ctx, &format!("{res} to go down"), || {
                 let a = Actual::read(&actual_dir);
                 Ok(if a.is_attached == Some(false) && a.is_primary != Some(true) {
                     Progress::Done

@@ -5,7 +5,7 @@ use mars_core::names::ResourceName;
 use mars_core::tree::PrimaryValue;
 
 use super::switches::refuse_if_open;
-use super::{commit, load_member_resource, need_cluster};
+use super::{commit, load_member_resource, need_cluster, need_module};
 use crate::config::Ctx;
 use crate::error::{Error, Result};
 use crate::kernel::{wait_for, Progress};
@@ -19,7 +19,7 @@ fn wait_role(ctx: &Ctx, res: &ResourceName, want: bool) -> Result<()> {
     } else {
         format!("this host to stop being primary for {res}")
     };
-    wait_for(&ctx.kernel, ctx.timeout, ctx.verbose > 0, &what, || {
+    wait_for(ctx, &what, || {
         let a = Actual::read(&dir);
         Ok(if a.is_primary == Some(want) {
             Progress::Done
@@ -39,7 +39,6 @@ fn wait_role(ctx: &Ctx, res: &ResourceName, want: bool) -> Result<()> {
 /// `primary RES`.
 pub fn primary(ctx: &Ctx, res: &ResourceName) -> Result<()> {
     need_cluster(ctx)?;
-    ctx.kernel.require()?;
     let r = load_member_resource(ctx, res)?;
     let host = ctx.host;
     if let Some(PrimaryValue::Host(other)) = r.primary {
@@ -58,6 +57,7 @@ pub fn primary(ctx: &Ctx, res: &ResourceName) -> Result<()> {
                 .hint(format!("run 'marsadm up {res}' first")),
         );
     }
+    need_module(ctx)?;
     let mut plan = Plan::new();
     if r.primary != Some(PrimaryValue::Host(host)) {
         plan.link(format!("resource-{res}/primary"), host.to_string())?;
@@ -77,11 +77,11 @@ pub fn primary(ctx: &Ctx, res: &ResourceName) -> Result<()> {
 /// `secondary RES [--force]`.
 pub fn secondary(ctx: &Ctx, res: &ResourceName, force: bool) -> Result<()> {
     need_cluster(ctx)?;
-    ctx.kernel.require()?;
     let r = load_member_resource(ctx, res)?;
     if !force {
         refuse_if_open(ctx, &r, &format!("marsadm secondary {res}"))?;
     }
+    need_module(ctx)?;
     let mut plan = Plan::new();
     if r.primary == Some(PrimaryValue::Host(ctx.host)) {
         plan.link(

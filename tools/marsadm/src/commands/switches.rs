@@ -6,7 +6,7 @@ use std::time::Duration;
 use mars_core::names::Switch;
 use mars_core::tree::format_switch;
 
-use super::{commit, load_targets, names, need_cluster};
+use super::{commit, load_targets, names, need_cluster, need_module};
 use crate::cli::Target;
 use crate::config::Ctx;
 use crate::error::{Error, Result};
@@ -81,9 +81,8 @@ pub fn refuse_if_open(ctx: &Ctx, r: &Resource, cmd: &str) -> Result<()> {
 }
 
 /// Runs `up`/`down`/`attach`/`detach` on a target.
-pub fn run(ctx: &Ctx, target: Target, op: Op, force: bool) -> Result<()> {
+pub fn run(ctx: &Ctx, target: &Target, op: Op, force: bool) -> Result<()> {
     need_cluster(ctx)?;
-    ctx.kernel.require()?;
     let rs = load_targets(ctx, target)?;
     if rs.is_empty() {
         println!("This host is not a member of any resource: nothing to do.");
@@ -95,6 +94,7 @@ pub fn run(ctx: &Ctx, target: Target, op: Op, force: bool) -> Result<()> {
             refuse_if_open(ctx, r, &format!("marsadm {cmd} {}", r.name))?;
         }
     }
+    need_module(ctx)?;
     let host = ctx.host;
     let mut plan = Plan::new();
     for r in &rs {
@@ -124,7 +124,7 @@ pub fn run(ctx: &Ctx, target: Target, op: Op, force: bool) -> Result<()> {
         names(&rs),
         if want { "attached" } else { "detached" }
     );
-    wait_for(&ctx.kernel, ctx.timeout, ctx.verbose > 0, &what, || {
+    wait_for(ctx, &what, || {
         let mut pending = Vec::new();
         for r in &rs {
             let a = Actual::read(&r.dir.join(format!("actual-{host}")));

@@ -5,8 +5,9 @@ use crate::cli::Target;
 use crate::config::Ctx;
 use crate::error::{Error, Result};
 use crate::render;
-use crate::report::{cluster_report, resource_report, Report, ResourceReport, SCHEMA};
+use crate::report::{cluster_report, resource_report, Report, ResourceReport, SCHEMA, UNKNOWN};
 use crate::state::{Cluster, Resource};
+use crate::version;
 
 /// A `view-*` macro: one value per resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,31 +24,35 @@ pub enum Macro {
     IsEmergency,
     /// `view-open-count`: a number.
     OpenCount,
-    /// `view-log-number`: a number (0: none).
+    /// `view-log-number`: a number.
     LogNumber,
     /// `view-writeback-lag`: bytes.
     WritebackLag,
 }
 
 impl Macro {
-    /// The macro's value for one resource.
+    /// The macro's value for one resource; a value the kernel has not
+    /// reported is [`UNKNOWN`] (null in JSON).
     pub fn value(self, r: &ResourceReport) -> String {
-        let b = |v: Option<bool>| if v == Some(true) { "1" } else { "0" }.to_string();
+        fn known<T: ToString>(v: Option<T>) -> String {
+            v.map_or_else(|| UNKNOWN.to_string(), |v| v.to_string())
+        }
+        let b = |v: Option<bool>| known(v.map(u8::from));
         match self {
             Macro::State => r.state.clone(),
             Macro::Role => r.role.clone(),
             Macro::IsAttached => b(r.attached),
             Macro::IsPrimary => b(r.primary),
             Macro::IsEmergency => b(r.emergency),
-            Macro::OpenCount => r.open_count.unwrap_or(0).to_string(),
-            Macro::LogNumber => r.log_number.unwrap_or(0).to_string(),
+            Macro::OpenCount => known(r.open_count),
+            Macro::LogNumber => known(r.log_number),
             Macro::WritebackLag => r.writeback_lag_bytes.to_string(),
         }
     }
 }
 
 /// Builds the report for a target (`all`: every resource in /mars).
-pub fn build(ctx: &Ctx, target: Target) -> Result<Report> {
+pub fn build(ctx: &Ctx, target: &Target) -> Result<Report> {
     need_mars_dir(ctx)?;
     let c = Cluster::read(&ctx.mars)?;
     if c.uuid.is_none() {
@@ -58,7 +63,10 @@ pub fn build(ctx: &Ctx, target: Target) -> Result<Report> {
         .hint("run 'marsadm create-cluster' first"));
     }
     let resources = match target {
-        Target::One(res) => vec![load_resource(ctx, &res)?],
+        Target::List(v) => v
+            .iter()
+            .map(|res| load_resource(ctx, res))
+            .collect::<Result<Vec<_>>>()?,
         Target::All => {
             let mut v = Vec::new();
             for n in &c.resources {
@@ -73,13 +81,18 @@ pub fn build(ctx: &Ctx, target: Target) -> Result<Report> {
         schema: SCHEMA,
         host: ctx.host.to_string(),
         module_loaded: ctx.kernel.is_loaded(),
+        marsadm_version: version::MARSADM.to_string(),
+        module_version: match version::module(ctx.kernel.dir()) {
+            version::Module::Version(v) => Some(v),
+            _ => None,
+        },
         cluster: cluster_report(ctx, &c),
         resources: resources.iter().map(|r| resource_report(ctx, r)).collect(),
     })
 }
 
 /// `view`.
-pub fn view(ctx: &Ctx, target: Target, json: bool) -> Result<()> {
+pub fn view(ctx: &Ctx, target: &Target, json: bool) -> Result<()> {
     let rep = build(ctx, target)?;
     if json {
         let s = serde_json::to_string_pretty(&rep)
@@ -91,13 +104,15 @@ pub fn view(ctx: &Ctx, target: Target, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// `view-MACRO RES|all`: the value alone, or `RES VALUE` lines for `all`.
-pub fn view_macro(ctx: &Ctx, target: Target, m: Macro) -> Result<()> {
+/// `view-MACRO [RES[,RES...]|all]`: the value alone for one resource,
+/// else `RES VALUE` lines.
+pub fn view_macro(ctx: &Ctx, target: &Target, m: Macro) -> Result<()> {
     let rep = build(ctx, target)?;
     for r in &rep.resources {
-        match target {
-            Target::One(_) => println!("{}", m.value(r)),
-            Target::All => println!("{} {}", r.name, m.value(r)),
+        if target.single().is_some() {
+            println!("{}", m.value(r));
+        } else {
+            println!("{} {}", r.name, m.value(r));
         }
     }
     Ok(())
