@@ -127,6 +127,7 @@ mod raw {
             pos: u64,
         ) -> isize;
         pub(super) fn mars_file_sync(f: *mut CFile) -> c_int;
+        pub(super) fn mars_file_sync_upto(f: *mut CFile, end: u64) -> c_int;
         pub(super) fn mars_file_start_writeback(f: *mut CFile, pos: u64, len: u64) -> c_int;
         pub(super) fn mars_file_size(f: *mut CFile) -> u64;
         pub(super) fn mars_file_truncate(f: *mut CFile, len: u64) -> c_int;
@@ -752,6 +753,14 @@ impl File {
     pub(crate) fn sync(&self) -> Result {
         // SAFETY: `self.0` is an open file.
         check_int(unsafe { raw::mars_file_sync(self.0.as_ptr()) })
+    }
+
+    /// `vfs_fsync_range` over the first `end` bytes: their data and all
+    /// metadata durable; what was written beyond them may stay in the page
+    /// cache (a log appended to while it is synced).
+    pub(crate) fn sync_upto(&self, end: u64) -> Result {
+        // SAFETY: `self.0` is an open file.
+        check_int(unsafe { raw::mars_file_sync_upto(self.0.as_ptr(), end) })
     }
 
     /// Current size in bytes.

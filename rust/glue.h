@@ -95,7 +95,12 @@ struct mars_iovec {
  * (the file may then hold part of them). */
 long mars_file_writev(struct file *f, const struct mars_iovec *vec,
 		      unsigned int nr, u64 pos);
+/* Process context: vfs_fsync (data and metadata); 0 or a negative errno. */
 int mars_file_sync(struct file *f);
+/* Process context: like mars_file_sync, but writes out only the data of
+ * the first @end bytes (all of the file's metadata); pages dirtied beyond
+ * them stay dirty. 0 or a negative errno. */
+int mars_file_sync_upto(struct file *f, u64 end);
 /* Starts writeback of the dirty pages of [@pos, @pos + @len) without
  * waiting (errors show at the next fsync); 0 or a negative errno. */
 int mars_file_start_writeback(struct file *f, u64 pos, u64 len);

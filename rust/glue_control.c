@@ -15,6 +15,7 @@
 #include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
@@ -173,6 +174,13 @@ void mars_debug_log_sync_delay(void)
 }
 
 /*
+ * /proc/sys/mars/version (read-only): the module's version, for marsadm
+ * --version (also in modinfo and /sys/module/mars/version).
+ */
+static char mars_version[] = MARS_VERSION;
+MODULE_VERSION(MARS_VERSION);
+
+/*
  * /proc/sys/mars/speed_test (write N, 1..1024): runs mars_speed_test(N),
  * the in-guest memcpy and CRC-32C ceiling, for benchmarks.
  */
@@ -190,6 +198,13 @@ static int mars_speed_sysctl(const struct ctl_table *table, int dir,
 }
 
 static const struct ctl_table mars_sysctl_table[] = {
+	{
+		.procname = "version",
+		.data = mars_version,
+		.maxlen = sizeof(mars_version),
+		.mode = 0444,
+		.proc_handler = proc_dostring,
+	},
 	{
 		.procname = "lamport_clock",
 		.mode = 0444,

@@ -123,6 +123,15 @@ int mars_file_sync(struct file *f)
 	return vfs_fsync(f, 0);
 }
 
+int mars_file_sync_upto(struct file *f, u64 end)
+{
+	if (!end)
+		return vfs_fsync(f, 0);
+	if (end > LLONG_MAX)
+		return -EINVAL;
+	return vfs_fsync_range(f, 0, end - 1, 0);
+}
+
 int mars_file_start_writeback(struct file *f, u64 pos, u64 len)
 {
 	if (!len || pos + len < pos || pos + len > LLONG_MAX)

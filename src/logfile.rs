@@ -72,7 +72,9 @@ impl LogFile {
         if self.durable.load(Relaxed) >= upto {
             return Ok(());
         }
-        if let Err(e) = self.file.sync() {
+        // Only the data up to `upto`: what the I/O thread appended since
+        // is not waited for (it is, with its metadata, at the next sync).
+        if let Err(e) = self.file.sync_upto(upto) {
             self.poisoned.store(true, Release);
             return Err(e);
         }
