@@ -17,6 +17,8 @@
 #                   kmemleak, KFENCE): raw data device, loop devices on
 #                   /mars and /dev/mars/RES; table, JSON and a plot
 #   make powercut   the power-cut scenario with POWERCUT_CUTS cuts (default 100)
+#   make docs-gen   regenerate docs/man/ and tools/marsadm/completions/
+#                   from marsadm's command line definitions
 #   make clean
 
 LLVM ?= -19
@@ -33,7 +35,7 @@ endif
 
 MARSADM := target/release/marsadm
 
-.PHONY: all setup kernel module marsadm check check-long check-host demo fuzz bench bench-vm powercut clean
+.PHONY: all setup kernel module marsadm check check-long check-host demo fuzz bench bench-vm powercut clean docs-gen
 
 all: module marsadm
 
@@ -79,6 +81,15 @@ bench-vm:
 
 powercut: setup
 	@POWERCUT_CUTS=$${POWERCUT_CUTS:-100} MARS_TIMEOUT_SCALE=4 tests/run-vm.sh tests/scenarios/12-power-cut.sh
+
+docs-gen:
+	$(CARGO) build --locked -q -p marsadm
+	rm -f docs/man/*.8
+	mkdir -p docs/man tools/marsadm/completions
+	target/debug/marsadm generate man docs/man
+	target/debug/marsadm generate completions bash >tools/marsadm/completions/marsadm
+	target/debug/marsadm generate completions zsh >tools/marsadm/completions/_marsadm
+	target/debug/marsadm generate completions fish >tools/marsadm/completions/marsadm.fish
 
 clean:
 	-$(MAKE) -C "$(KDIR)" M="$(CURDIR)" LLVM=$(LLVM) clean 2>/dev/null

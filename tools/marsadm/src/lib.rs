@@ -16,6 +16,7 @@ pub mod commands;
 pub mod config;
 pub mod device;
 pub mod error;
+pub mod generate;
 pub mod grammar;
 pub mod kernel;
 pub mod links;
@@ -94,6 +95,9 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    if args.get(1).is_some_and(|a| a == generate::COMMAND) {
+        return generate::run(&args[1..]);
+    }
     let json = wants_json(&args);
     let cli = match Cli::parse_checked(&args) {
         Ok(c) => c,
