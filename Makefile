@@ -17,6 +17,11 @@
 #                   kmemleak, KFENCE): raw data device, loop devices on
 #                   /mars and /dev/mars/RES; table, JSON and a plot
 #   make powercut   the power-cut scenario with POWERCUT_CUTS cuts (default 100)
+#   make install    marsadm, man pages, completions, systemd units into
+#                   $(DESTDIR)$(PREFIX), and mars.ko (if built) into the
+#                   kernel's module tree (modules_install, extra/) + depmod
+#   make install-tools   the same without mars.ko
+#   make uninstall  remove exactly what install put there
 #   make docs-gen   regenerate docs/man/ and tools/marsadm/completions/
 #                   from marsadm's command line definitions
 #   make clean
@@ -35,7 +40,23 @@ endif
 
 MARSADM := target/release/marsadm
 
-.PHONY: all setup kernel module marsadm check check-long check-host demo fuzz bench bench-vm powercut clean docs-gen
+# Installation directories (docs/install.md).
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL_MOD_PATH ?=
+INSTALL_ENV = DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)" MANDIR="$(MANDIR)" \
+	BASHCOMPDIR="$(BASHCOMPDIR)" ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" \
+	SYSTEMDUNITDIR="$(SYSTEMDUNITDIR)" MARSADM="$(MARSADM)" KDIR="$(KDIR)" \
+	INSTALL_MOD_PATH="$(INSTALL_MOD_PATH)" LLVM="$(LLVM)"
+
+.PHONY: all setup kernel module marsadm check check-long check-host demo fuzz bench bench-vm powercut clean \
+	install install-tools install-module uninstall docs-gen
 
 all: module marsadm
 
@@ -81,6 +102,19 @@ bench-vm:
 
 powercut: setup
 	@POWERCUT_CUTS=$${POWERCUT_CUTS:-100} MARS_TIMEOUT_SCALE=4 tests/run-vm.sh tests/scenarios/12-power-cut.sh
+
+# install does not build: 'make' (or 'make marsadm') first, as yourself.
+install:
+	@$(INSTALL_ENV) tools/install.sh install
+
+install-tools:
+	@$(INSTALL_ENV) tools/install.sh install-tools
+
+install-module:
+	@$(INSTALL_ENV) tools/install.sh install-module
+
+uninstall:
+	@$(INSTALL_ENV) tools/install.sh uninstall
 
 docs-gen:
 	$(CARGO) build --locked -q -p marsadm

@@ -66,6 +66,9 @@ APT_PACKAGES=(
 	bc bison flex libelf-dev libssl-dev cpio kmod xz-utils rsync
 	busybox-static fio iproute2 e2fsprogs util-linux procps
 	make python3 nbdkit nbdkit-plugin-python
+	# tests/host/systemd-units.sh: systemd-analyze verify, which runs man
+	# for the units' Documentation= pages.
+	systemd man-db
 )
 
 apt_install() {
