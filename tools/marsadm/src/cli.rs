@@ -283,6 +283,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print this host's MARS state as Prometheus metrics (text format).
+    ///
+    /// For node_exporter's textfile collector: write to a temporary file
+    /// and rename it. Exit code 0 even when /mars cannot be read: then
+    /// `mars_up` is 0 and stderr says why.
+    ///
+    /// Example: marsadm metrics >/var/lib/node_exporter/mars.prom.$$ && mv /var/lib/node_exporter/mars.prom.$$ /var/lib/node_exporter/mars.prom
+    Metrics,
     /// Print the state word (Up, Down, Recovering, Emergency, Error, Unknown).
     ///
     /// Example: [ "$(marsadm view-state r0)" = Up ] || echo "r0 needs attention"
@@ -349,6 +357,7 @@ impl Command {
             self,
             Command::View { .. }
                 | Command::Check { .. }
+                | Command::Metrics
                 | Command::ViewState(_)
                 | Command::ViewRole(_)
                 | Command::ViewIsAttached(_)

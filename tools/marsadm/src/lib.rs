@@ -23,6 +23,7 @@ pub mod links;
 pub mod netaddr;
 pub mod plan;
 pub mod progress;
+pub mod prometheus;
 pub mod render;
 pub mod report;
 pub mod state;

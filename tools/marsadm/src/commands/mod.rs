@@ -4,6 +4,7 @@
 pub mod check;
 pub mod cluster;
 pub mod logs;
+pub mod metrics;
 pub mod resource;
 pub mod role;
 pub mod switches;
@@ -49,6 +50,7 @@ fn run(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()> {
         Command::Cron { rotate_size } => logs::cron(ctx, *rotate_size),
         Command::View { target, json } => view::view(ctx, target, *json),
         Command::Check { .. } => Ok(()),
+        Command::Metrics => metrics::metrics(ctx),
         Command::ViewState(a) => view::view_macro(ctx, &a.target, view::Macro::State),
         Command::ViewRole(a) => view::view_macro(ctx, &a.target, view::Macro::Role),
         Command::ViewIsAttached(a) => view::view_macro(ctx, &a.target, view::Macro::IsAttached),
