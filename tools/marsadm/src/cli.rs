@@ -265,8 +265,53 @@ pub enum Command {
         target: Target,
         /// Print JSON (schema in docs/user-guide.md) instead of text;
         /// errors too.
+        #[arg(long, conflicts_with = "watch")]
+        json: bool,
+        /// Redraw every --interval seconds until Ctrl-C (on a terminal:
+        /// clear and redraw; otherwise the view again and again).
+        #[arg(long)]
+        watch: bool,
+        /// Seconds between redraws with --watch.
+        #[arg(long, value_name = "SECONDS", default_value = "2", requires = "watch", value_parser = parse_interval)]
+        interval: Duration,
+    },
+    /// Stream state changes as lines, one per changed field, until Ctrl-C.
+    ///
+    /// First the current state as `exists` lines and `exists -`, then
+    /// `change resource r0 state:Up->Emergency`, `create resource r1 ...`,
+    /// `destroy resource r1`, `change module loaded:yes->no`. The kernel's
+    /// reports are polled every --interval seconds.
+    ///
+    /// Example: marsadm events all --json
+    Events {
+        /// Resources (r0 or r0,r1), or `all`.
+        #[arg(value_parser = parse_target, default_value = "all")]
+        target: Target,
+        /// One JSON object per line instead of text; errors too.
         #[arg(long)]
         json: bool,
+        /// Print the current state (`exists` lines) and exit.
+        #[arg(long)]
+        once: bool,
+        /// Seconds between looks at the kernel's reports.
+        #[arg(long, value_name = "SECONDS", default_value = "1", value_parser = parse_interval)]
+        interval: Duration,
+    },
+    /// Wait until the kernel reports STATE for the resource.
+    ///
+    /// STATE is a state word of view-state: Up, Down, Recovering,
+    /// Emergency, Error or Unknown. Waits up to --timeout seconds (default
+    /// 60; `none`: no limit; 0: look once); exit code 3 when the time is
+    /// up, 5 when the kernel reports Error instead (unless STATE is Error).
+    ///
+    /// Example: marsadm --timeout 300 wait-resource r0 Up
+    WaitResource {
+        /// The resource.
+        #[arg(value_parser = parse_resource)]
+        res: ResourceName,
+        /// The state word to wait for.
+        #[arg(value_parser = parse_state)]
+        state: String,
     },
     /// Monitoring check: one line, Nagios exit codes.
     ///
@@ -345,6 +390,9 @@ impl Command {
     /// Whether the command may wait for the kernel (`--timeout` means
     /// something).
     pub fn waits(&self) -> bool {
+        if matches!(self, Command::WaitResource { .. }) {
+            return true;
+        }
         !self.only_shows()
             && !matches!(
                 self,
@@ -358,6 +406,8 @@ impl Command {
             Command::View { .. }
                 | Command::Check { .. }
                 | Command::Metrics
+                | Command::Events { .. }
+                | Command::WaitResource { .. }
                 | Command::ViewState(_)
                 | Command::ViewRole(_)
                 | Command::ViewIsAttached(_)
@@ -373,7 +423,9 @@ impl Command {
     pub fn json(&self) -> bool {
         matches!(
             self,
-            Command::View { json: true, .. } | Command::Check { json: true, .. }
+            Command::View { json: true, .. }
+                | Command::Check { json: true, .. }
+                | Command::Events { json: true, .. }
         )
     }
 }
@@ -434,6 +486,34 @@ fn parse_target(s: &str) -> Result<Target, String> {
         }
     }
     Ok(Target::List(v))
+}
+
+/// The state words the kernel reports, and `Unknown`.
+pub const STATE_WORDS: [&str; 6] = ["Up", "Down", "Recovering", "Emergency", "Error", "Unknown"];
+
+fn parse_state(s: &str) -> Result<String, String> {
+    STATE_WORDS
+        .iter()
+        .find(|w| w.eq_ignore_ascii_case(s))
+        .map(|w| w.to_string())
+        .ok_or_else(|| {
+            format!(
+                "{s:?} is not a state; give one of {}",
+                STATE_WORDS.join(", ")
+            )
+        })
+}
+
+fn parse_interval(s: &str) -> Result<Duration, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !v.is_finite() || !(0.05..=86_400.0).contains(&v) {
+        return Err(format!(
+            "interval {s} must be between 0.05 and 86400 seconds"
+        ));
+    }
+    Ok(Duration::from_secs_f64(v))
 }
 
 fn parse_timeout(s: &str) -> Result<Timeout, String> {

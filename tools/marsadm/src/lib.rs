@@ -27,6 +27,7 @@ pub mod prometheus;
 pub mod render;
 pub mod report;
 pub mod state;
+pub mod stream;
 pub mod units;
 pub mod version;
 

@@ -3,12 +3,15 @@
 
 pub mod check;
 pub mod cluster;
+pub mod events;
 pub mod logs;
 pub mod metrics;
 pub mod resource;
 pub mod role;
 pub mod switches;
 pub mod view;
+pub mod wait;
+pub mod watch;
 
 use std::fs;
 use std::io;
@@ -48,7 +51,20 @@ fn run(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()> {
         Command::LogRotate { target } => logs::log_rotate(ctx, target),
         Command::LogDelete { target } => logs::log_delete(ctx, target),
         Command::Cron { rotate_size } => logs::cron(ctx, *rotate_size),
-        Command::View { target, json } => view::view(ctx, target, *json),
+        Command::View {
+            target,
+            watch: true,
+            interval,
+            ..
+        } => watch::watch(ctx, target, *interval),
+        Command::View { target, json, .. } => view::view(ctx, target, *json),
+        Command::Events {
+            target,
+            json,
+            once,
+            interval,
+        } => events::events(ctx, target, *json, *once, *interval),
+        Command::WaitResource { res, state } => wait::wait_resource(ctx, res, state),
         Command::Check { .. } => Ok(()),
         Command::Metrics => metrics::metrics(ctx),
         Command::ViewState(a) => view::view_macro(ctx, &a.target, view::Macro::State),
