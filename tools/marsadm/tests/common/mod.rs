@@ -7,13 +7,15 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::{symlink, MetadataExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use marsadm::device::{DeviceInfo, DeviceProbe};
 use marsadm::error::{Error, Result};
@@ -63,12 +65,20 @@ impl Fx {
         fs::remove_dir_all(&self.proc_dir).unwrap();
     }
 
-    /// Creates a symlink (and its parent directories) in /mars.
+    /// Creates a symlink (and its parent directories) in /mars. A running
+    /// [`FakeKernel`] may put its own link there between the removal and
+    /// the creation: then it is replaced again.
     pub fn link(&self, rel: &str, value: &str) {
         let p = self.mars.join(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
-        let _ = fs::remove_file(&p);
-        symlink(value, &p).unwrap();
+        for _ in 0..100 {
+            let _ = fs::remove_file(&p);
+            match symlink(value, &p) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                r => return r.unwrap(),
+            }
+        }
+        panic!("cannot create {}", p.display());
     }
 
     /// Creates a regular file of `size` bytes in /mars.
@@ -352,5 +362,66 @@ fn fake_scan(mars: &Path, dev: &Path) {
         put(&act, "error", "(none)");
         put(&act, "is-emergency", "0");
         put(&act, "log-number", &log.to_string());
+    }
+}
+
+/// A running marsadm whose stdout lines arrive on a channel.
+pub struct Running {
+    child: Child,
+    lines: Receiver<String>,
+    /// Every line read so far.
+    pub seen: Vec<String>,
+}
+
+impl Running {
+    pub fn start(fx: &Fx, rest: &[&str]) -> Self {
+        let args = fx.args(rest);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_marsadm"))
+            .args(&args[1..])
+            .env_remove("MARS_DIR")
+            .env_remove("MARS_PROC_DIR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for l in BufReader::new(out).lines() {
+                let Ok(l) = l else { break };
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        Running {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Reads lines until one satisfies `pred` (10 s at most).
+    pub fn until(&mut self, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) => {
+                    self.seen.push(l.clone());
+                    if pred(&l) {
+                        return l;
+                    }
+                }
+                Err(_) => panic!("no such line; seen:\n{}", self.seen.join("\n")),
+            }
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
