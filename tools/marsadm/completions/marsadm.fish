@@ -168,7 +168,7 @@ complete -c marsadm -n "__fish_marsadm_using_subcommand view" -l mars-dir -d 'Th
 complete -c marsadm -n "__fish_marsadm_using_subcommand view" -l proc-dir -d 'The kernel module\'s control directory' -r -F
 complete -c marsadm -n "__fish_marsadm_using_subcommand view" -l dev-dir -d 'Where the module creates device nodes (for tests)' -r -F
 complete -c marsadm -n "__fish_marsadm_using_subcommand view" -l timeout -d 'How long commands that change state wait for the kernel, in seconds [default: 60]; `none`: no limit; 0: do not wait (the result is then "not confirmed", exit code 6, unless already reported)' -r
-complete -c marsadm -n "__fish_marsadm_using_subcommand view" -l json -d 'Print JSON (schema in docs/user-guide.md) instead of text; errors too'
+complete -c marsadm -n "__fish_marsadm_using_subcommand view" -l json -d 'Print JSON (schema: docs/schema/view.schema.json) instead of text; errors too'
 complete -c marsadm -n "__fish_marsadm_using_subcommand view" -l watch -d 'Redraw every --interval seconds until Ctrl-C (on a terminal: clear and redraw; otherwise the view again and again)'
 complete -c marsadm -n "__fish_marsadm_using_subcommand view" -l dry-run -d 'Print the changes that would be made; change nothing (commands that change state only)'
 complete -c marsadm -n "__fish_marsadm_using_subcommand view" -s v -l verbose -d 'Say more about what happens (links written, states while waiting). Give it once; commands that only show state ignore it'
@@ -179,7 +179,7 @@ complete -c marsadm -n "__fish_marsadm_using_subcommand events" -l mars-dir -d '
 complete -c marsadm -n "__fish_marsadm_using_subcommand events" -l proc-dir -d 'The kernel module\'s control directory' -r -F
 complete -c marsadm -n "__fish_marsadm_using_subcommand events" -l dev-dir -d 'Where the module creates device nodes (for tests)' -r -F
 complete -c marsadm -n "__fish_marsadm_using_subcommand events" -l timeout -d 'How long commands that change state wait for the kernel, in seconds [default: 60]; `none`: no limit; 0: do not wait (the result is then "not confirmed", exit code 6, unless already reported)' -r
-complete -c marsadm -n "__fish_marsadm_using_subcommand events" -l json -d 'One JSON object per line instead of text; errors too'
+complete -c marsadm -n "__fish_marsadm_using_subcommand events" -l json -d 'One JSON object per line instead of text (docs/schema/events.schema.json); errors too'
 complete -c marsadm -n "__fish_marsadm_using_subcommand events" -l once -d 'Print the current state (`exists` lines) and exit'
 complete -c marsadm -n "__fish_marsadm_using_subcommand events" -l dry-run -d 'Print the changes that would be made; change nothing (commands that change state only)'
 complete -c marsadm -n "__fish_marsadm_using_subcommand events" -s v -l verbose -d 'Say more about what happens (links written, states while waiting). Give it once; commands that only show state ignore it'
@@ -197,7 +197,7 @@ complete -c marsadm -n "__fish_marsadm_using_subcommand check" -l mars-dir -d 'T
 complete -c marsadm -n "__fish_marsadm_using_subcommand check" -l proc-dir -d 'The kernel module\'s control directory' -r -F
 complete -c marsadm -n "__fish_marsadm_using_subcommand check" -l dev-dir -d 'Where the module creates device nodes (for tests)' -r -F
 complete -c marsadm -n "__fish_marsadm_using_subcommand check" -l timeout -d 'How long commands that change state wait for the kernel, in seconds [default: 60]; `none`: no limit; 0: do not wait (the result is then "not confirmed", exit code 6, unless already reported)' -r
-complete -c marsadm -n "__fish_marsadm_using_subcommand check" -l json -d 'Print JSON instead of the one line'
+complete -c marsadm -n "__fish_marsadm_using_subcommand check" -l json -d 'Print JSON (schema: docs/schema/check.schema.json) instead of the one line'
 complete -c marsadm -n "__fish_marsadm_using_subcommand check" -l dry-run -d 'Print the changes that would be made; change nothing (commands that change state only)'
 complete -c marsadm -n "__fish_marsadm_using_subcommand check" -s v -l verbose -d 'Say more about what happens (links written, states while waiting). Give it once; commands that only show state ignore it'
 complete -c marsadm -n "__fish_marsadm_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'

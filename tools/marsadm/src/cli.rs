@@ -263,7 +263,7 @@ pub enum Command {
         /// Resources (r0 or r0,r1), or `all`.
         #[arg(value_parser = parse_target, default_value = "all")]
         target: Target,
-        /// Print JSON (schema in docs/user-guide.md) instead of text;
+        /// Print JSON (schema: docs/schema/view.schema.json) instead of text;
         /// errors too.
         #[arg(long, conflicts_with = "watch")]
         json: bool,
@@ -287,7 +287,8 @@ pub enum Command {
         /// Resources (r0 or r0,r1), or `all`.
         #[arg(value_parser = parse_target, default_value = "all")]
         target: Target,
-        /// One JSON object per line instead of text; errors too.
+        /// One JSON object per line instead of text
+        /// (docs/schema/events.schema.json); errors too.
         #[arg(long)]
         json: bool,
         /// Print the current state (`exists` lines) and exit.
@@ -324,7 +325,8 @@ pub enum Command {
         /// Resources (r0 or r0,r1), or `all`.
         #[arg(value_parser = parse_target, default_value = "all")]
         target: Target,
-        /// Print JSON instead of the one line.
+        /// Print JSON (schema: docs/schema/check.schema.json) instead of
+        /// the one line.
         #[arg(long)]
         json: bool,
     },
