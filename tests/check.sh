@@ -73,6 +73,11 @@ fi
 step host/clippy cargo clippy --workspace --all-targets --locked -- -D warnings
 step host/rustfmt tools/check-format.sh
 
+section "host: install, systemd units, dkms.conf"
+step host/install tests/host/install.sh
+step host/systemd-units tests/host/systemd-units.sh
+step host/dkms-conf tests/host/dkms.sh
+
 section "host: fuzz (${FUZZ_SECONDS}s per target)"
 if [ -x tools/fuzz.sh ]; then
 	tools/fuzz.sh "$FUZZ_SECONDS" 2>>"$log" | tee -a "$log" | grep -E '^(PASS|FAIL) ' >"$out/fuzz.txt"
