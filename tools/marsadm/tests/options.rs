@@ -10,11 +10,7 @@ use serde_json::Value;
 
 /// Runs and checks exit code, stderr text and that nothing changed.
 fn refused(fx: &Fx, args: &[&str], code: i32, msg: &str) {
-    let before = fx.snapshot();
-    let out = fx.run(args);
-    assert_eq!(out.code, code, "{args:?}: {out:?}");
-    assert!(out.stderr.contains(msg), "{args:?}: want {msg:?}: {out:?}");
-    assert_eq!(fx.snapshot(), before, "{args:?} changed the tree");
+    fx.assert_refused(args, code, msg);
 }
 
 #[test]

@@ -7,15 +7,8 @@ use common::{disk, FakeDevices, Fx, STAMP};
 
 /// Runs the binary and checks: exit code, message, tree unchanged.
 fn refused(fx: &Fx, args: &[&str], code: i32, msg: &str) {
-    let before = fx.snapshot();
     let trigger = fx.triggered();
-    let out = fx.run(args);
-    assert_eq!(out.code, code, "{args:?}: {out:?}");
-    assert!(
-        out.stderr.contains(msg),
-        "{args:?}: expected {msg:?} in {out:?}"
-    );
-    assert_eq!(fx.snapshot(), before, "{args:?} changed the tree");
+    fx.assert_refused(args, code, msg);
     assert_eq!(fx.triggered(), trigger, "{args:?} poked the kernel");
 }
 

@@ -155,6 +155,19 @@ impl Fx {
         marsadm::run(self.args(rest), probe)
     }
 
+    /// Runs `args` and checks that it is refused: exit `code`, `msg` on
+    /// stderr, the tree unchanged.
+    pub fn assert_refused(&self, args: &[&str], code: i32, msg: &str) {
+        let before = self.snapshot();
+        let out = self.run(args);
+        assert_eq!(out.code, code, "{args:?}: {out:?}");
+        assert!(
+            out.stderr.contains(msg),
+            "{args:?}: expected {msg:?} in {out:?}"
+        );
+        assert_eq!(self.snapshot(), before, "{args:?} changed the tree");
+    }
+
     /// Everything in /mars, /dev and the fake disks, with link targets,
     /// mtimes and sizes (not the trigger: see [`Fx::triggered`]).
     pub fn snapshot(&self) -> BTreeMap<String, String> {
