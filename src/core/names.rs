@@ -37,6 +37,10 @@ pub const TMP_PREFIX: &str = ".tmp-";
 pub const DELETED_RESOURCE_PREFIX: &str = ".deleted-resource-";
 /// Name of the `todo-HOST/log-rotate` link (see [`Entry::LogRotate`]).
 pub const LOG_ROTATE: &str = "log-rotate";
+/// Name of the cluster secret file in `/mars` (see [`Entry::ClusterSecret`]).
+pub const CLUSTER_SECRET: &str = "cluster-secret";
+/// Name of the join request link in `/mars` (see [`Entry::JoinVia`]).
+pub const JOIN_VIA: &str = "join-via";
 
 /// Why a name was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -435,6 +439,12 @@ pub enum Entry<'a> {
     /// `.deleted-resource-RES-STAMP/`: resource directory renamed aside
     /// before it is removed (`STAMP` as [`Stamp`] formats it).
     DeletedResource(ResourceName, Stamp),
+    /// `cluster-secret`: the regular file (mode 0600) holding the cluster's
+    /// 256-bit authentication secret. Local: never exchanged, never sent.
+    ClusterSecret,
+    /// `join-via` link: the address of a cluster member this host asks to
+    /// join through (`marsadm join-cluster`). Local: never exchanged.
+    JoinVia,
 }
 
 /// Formats the temporary name `.tmp-NAME` of an entry without allocating,
@@ -481,6 +491,8 @@ pub fn parse_entry_name(s: &str) -> Result<Entry<'_>, NameError> {
         "ips" => return Ok(Entry::Ips),
         "uuid" => return Ok(Entry::Uuid),
         LOG_ROTATE => return Ok(Entry::LogRotate),
+        CLUSTER_SECRET => return Ok(Entry::ClusterSecret),
+        JOIN_VIA => return Ok(Entry::JoinVia),
         _ => {}
     }
     if let Some(w) = Switch::from_name(s) {
@@ -549,6 +561,8 @@ impl fmt::Display for Entry<'_> {
             Entry::SyncPos(h) => write!(f, "syncpos-{h}"),
             Entry::Tmp(n) => write!(f, "{TMP_PREFIX}{n}"),
             Entry::DeletedResource(r, st) => write!(f, "{DELETED_RESOURCE_PREFIX}{r}-{st}"),
+            Entry::ClusterSecret => f.write_str(CLUSTER_SECRET),
+            Entry::JoinVia => f.write_str(JOIN_VIA),
         }
     }
 }

@@ -626,6 +626,8 @@ pub const fn status_value_kind(name: ActualName<'_>) -> ValueKind {
 pub enum LinkKind<'a> {
     /// `uuid`.
     Uuid,
+    /// `join-via`: address of the member this host joins through (local).
+    JoinVia,
     /// `ips/ip-HOST`.
     Ip,
     /// `resource-RES/size`.
@@ -701,6 +703,7 @@ impl<'a> LinkKind<'a> {
         }
         Ok(match (first, second, third) {
             (Entry::Uuid, None, None) => LinkKind::Uuid,
+            (Entry::JoinVia, None, None) => LinkKind::JoinVia,
             (Entry::Ips, Some(n), None) => match parse_entry_name(n)? {
                 Entry::Ip(_) => LinkKind::Ip,
                 _ => return Err(LinkError::NotALink),
@@ -734,7 +737,7 @@ impl<'a> LinkKind<'a> {
     pub const fn value_kind(&self) -> ValueKind {
         match self {
             LinkKind::Uuid => ValueKind::Uuid,
-            LinkKind::Ip => ValueKind::Ip,
+            LinkKind::Ip | LinkKind::JoinVia => ValueKind::Ip,
             LinkKind::Size => ValueKind::Size,
             LinkKind::Data => ValueKind::DataPath,
             LinkKind::Device => ValueKind::Device,
@@ -755,6 +758,7 @@ impl<'a> LinkKind<'a> {
         matches!(
             self,
             LinkKind::Uuid
+                | LinkKind::JoinVia
                 | LinkKind::Ip
                 | LinkKind::Size
                 | LinkKind::Data
