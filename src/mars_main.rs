@@ -17,10 +17,13 @@ mod ffi;
 #[path = "core"]
 #[allow(dead_code)]
 pub mod mars_core {
+    pub mod auth;
     pub mod bytes;
     pub mod crc32c;
+    pub mod exchange;
     pub mod lamport;
     pub mod log;
+    pub mod merge;
     pub mod names;
     pub mod retention;
     pub mod sort;

@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 use mars_core::crc32c::{checksum, SoftCrc32c};
 use mars_core::names::check_tree_path;
-use mars_core::wire::{decode_frame, encode_frame, frame_len, Message, HEADER_LEN};
+use mars_core::wire::{decode_frame, encode_frame, frame_len, Message, HEADER_LEN, PROTOCOL_MAX};
 
 fn check(buf: &[u8]) {
     if let Ok((f, n)) = decode_frame(&SoftCrc32c, buf) {
@@ -35,8 +35,8 @@ fuzz_target!(|data: &[u8]| {
     if let Some((ty, payload)) = data.split_first_chunk::<2>() {
         let mut f = vec![0u8; HEADER_LEN];
         f[0..4].copy_from_slice(b"MRSW");
-        f[4..6].copy_from_slice(&1u16.to_le_bytes());
-        f[6..8].copy_from_slice(&(u16::from_le_bytes(*ty) % 16).to_le_bytes());
+        f[4..6].copy_from_slice(&PROTOCOL_MAX.to_le_bytes());
+        f[6..8].copy_from_slice(&(u16::from_le_bytes(*ty) % 20).to_le_bytes());
         f[12..16].copy_from_slice(&(payload.len() as u32).to_le_bytes());
         f[28..32].copy_from_slice(&checksum(&SoftCrc32c, payload).to_le_bytes());
         let hc = checksum(&SoftCrc32c, &f[..36]);

@@ -1,8 +1,9 @@
 //! MARS core: everything that can be decided without the kernel.
 //!
 //! The transaction log record format and its scanner, the Lamport clock, the
-//! `/mars` symlink-tree grammar, log retention, the wire protocol codec and
-//! CRC-32C. This crate is pure `core` code: no allocation, no floating
+//! `/mars` symlink-tree grammar, log retention, the wire protocol codec,
+//! peer authentication input, the cluster merge rule and exchange cursor,
+//! and CRC-32C. This crate is pure `core` code: no allocation, no floating
 //! point, no panics on any input. The kernel module includes these files as
 //! a module tree (`#[path = "core"] pub mod mars_core { ... }`); `marsadm`
 //! uses the crate.
@@ -33,10 +34,13 @@
 #[cfg(test)]
 extern crate std;
 
+pub mod auth;
 pub mod bytes;
 pub mod crc32c;
+pub mod exchange;
 pub mod lamport;
 pub mod log;
+pub mod merge;
 pub mod names;
 pub mod retention;
 pub mod sort;

@@ -1,4 +1,4 @@
-//! Wire protocol v1: framing, message types and version negotiation.
+//! Wire protocol v2: framing, message types and version negotiation.
 //!
 //! Every message is a frame: a fixed 40-byte header followed by the
 //! payload. The header carries its own CRC-32C (checked before any header
@@ -18,9 +18,9 @@ pub use message::{Hello, HelloAck, Message};
 /// Frame magic: `b"MRSW"` read as a little-endian `u32`.
 pub const MAGIC: u32 = u32::from_le_bytes(*b"MRSW");
 /// Oldest protocol version this code speaks.
-pub const PROTOCOL_MIN: u16 = 1;
+pub const PROTOCOL_MIN: u16 = 2;
 /// Newest protocol version this code speaks.
-pub const PROTOCOL_MAX: u16 = 1;
+pub const PROTOCOL_MAX: u16 = 2;
 /// Frame header length.
 pub const HEADER_LEN: usize = 40;
 /// Largest data block carried by one message (`Data`, `BlockData`,
@@ -47,7 +47,7 @@ pub mod off {
     pub const VERSION: usize = 4;
     /// `u16` message type.
     pub const TYPE: usize = 6;
-    /// `u16` flags (zero in v1).
+    /// `u16` flags (zero in v2).
     pub const FLAGS: usize = 8;
     /// `u16` reserved (zero).
     pub const RESERVED: usize = 10;
@@ -94,11 +94,17 @@ pub enum MessageType {
     BlockData = 12,
     /// An error report.
     Error = 13,
+    /// The client's authentication proof.
+    Auth = 14,
+    /// End of a pushed batch of changes: covered change sequence number.
+    Sync = 15,
+    /// Answer to `Sync`: the changes up to `upto` are applied.
+    SyncAck = 16,
 }
 
 impl MessageType {
     /// All types in code order.
-    pub const ALL: [MessageType; 13] = [
+    pub const ALL: [MessageType; 16] = [
         MessageType::Hello,
         MessageType::HelloAck,
         MessageType::ListTree,
@@ -112,6 +118,9 @@ impl MessageType {
         MessageType::BlockDigests,
         MessageType::BlockData,
         MessageType::Error,
+        MessageType::Auth,
+        MessageType::Sync,
+        MessageType::SyncAck,
     ];
 
     /// The wire code.

@@ -6,7 +6,9 @@ use mars_core::lamport::Stamp;
 use mars_core::log::{encode_record, encoded_len, Header, Kind};
 use mars_core::names::HostName;
 use mars_core::tree::Uuid;
-use mars_core::wire::{encode_frame, EntriesBuilder, Hello, Message, TreeEntry};
+use mars_core::wire::{
+    encode_frame, EntriesBuilder, Hello, HelloAck, Message, TreeEntry, PROTOCOL_MAX,
+};
 use std::path::PathBuf;
 
 fn dir(target: &str) -> PathBuf {
@@ -80,12 +82,11 @@ fn write_seeds() {
     let entries = b.finish();
     let msgs = [
         Message::Hello(Hello {
-            min_version: 1,
-            max_version: 1,
+            min_version: 2,
+            max_version: 2,
             features: 0,
             cluster: Uuid([1; 16]),
             nonce: [2; 32],
-            mac: [0; 32],
             host,
         }),
         Message::ListTree { path: "resource-r" },
@@ -108,10 +109,40 @@ fn write_seeds() {
             code: 3,
             message: "boom",
         },
+        Message::HelloAck(HelloAck {
+            version: 2,
+            features: 0,
+            cluster: Uuid([1; 16]),
+            nonce: [3; 32],
+            mac: [4; 32],
+            host,
+        }),
+        Message::Auth { mac: [5; 32] },
+        Message::Sync {
+            upto: 42,
+            real: Stamp {
+                sec: 1_700_000_000,
+                nsec: 7,
+            },
+        },
+        Message::SyncAck {
+            upto: 42,
+            real: Stamp {
+                sec: 1_700_000_001,
+                nsec: 999_999_999,
+            },
+        },
     ];
     for (i, m) in msgs.iter().enumerate() {
         let mut out = vec![0u8; 2048];
-        let n = encode_frame(&SoftCrc32c, 1, Stamp { sec: 1, nsec: 2 }, m, &mut out).unwrap();
+        let n = encode_frame(
+            &SoftCrc32c,
+            PROTOCOL_MAX,
+            Stamp { sec: 1, nsec: 2 },
+            m,
+            &mut out,
+        )
+        .unwrap();
         std::fs::write(d.join(format!("frame-{i}")), &out[..n]).unwrap();
         // Payload-only form: 2-byte type then the payload.
         let mut p = m.message_type().code().to_le_bytes().to_vec();

@@ -6,7 +6,7 @@ use mars_core::names::HostName;
 use mars_core::tree::Uuid;
 use mars_core::wire::{
     decode_frame, encode_frame, DecodeError, EntriesBuilder, Hello, HelloAck, Message, TreeEntry,
-    HEADER_LEN, MAX_FRAME,
+    HEADER_LEN, MAX_FRAME, PROTOCOL_MAX,
 };
 use proptest::prelude::*;
 
@@ -51,7 +51,7 @@ struct Owned {
 
 fn owned() -> impl Strategy<Value = Owned> {
     (
-        1u8..=13,
+        1u8..=16,
         host(),
         0u64..1 << 50,
         any::<u32>(),
@@ -99,14 +99,14 @@ fn with_message<R>(o: &Owned, buf: &mut [u8], f: impl FnOnce(&Message<'_>) -> R)
             features: o.a,
             cluster: Uuid([o.b as u8; 16]),
             nonce: o.nonce,
-            mac: [7; 32],
             host: o.host,
         }),
         2 => Message::HelloAck(HelloAck {
-            version: 1,
+            version: PROTOCOL_MAX,
             features: o.a,
+            cluster: Uuid([o.c as u8; 16]),
             nonce: o.nonce,
-            mac: [0; 32],
+            mac: [o.b as u8; 32],
             host: o.host,
         }),
         3 => Message::ListTree { path: &o.s1 },
@@ -148,9 +148,24 @@ fn with_message<R>(o: &Owned, buf: &mut [u8], f: impl FnOnce(&Message<'_>) -> R)
             offset: o.a,
             bytes: &o.bytes,
         },
-        _ => Message::Error {
+        13 => Message::Error {
             code: o.b,
             message: &o.s1,
+        },
+        14 => Message::Auth { mac: o.nonce },
+        15 => Message::Sync {
+            upto: o.a,
+            real: Stamp {
+                sec: o.a ^ u64::from(o.b),
+                nsec: o.b % 1_000_000_000,
+            },
+        },
+        _ => Message::SyncAck {
+            upto: o.a,
+            real: Stamp {
+                sec: u64::from(o.c),
+                nsec: o.b % 1_000_000_000,
+            },
         },
     };
     f(&m)
@@ -172,9 +187,9 @@ proptest! {
         let mut ebuf = vec![0u8; 8192];
         let mut out = vec![0u8; 16384];
         let (n, ok) = with_message(&o, &mut ebuf, |m| {
-            let n = encode_frame(&SoftCrc32c, 1, st, m, &mut out).unwrap();
+            let n = encode_frame(&SoftCrc32c, PROTOCOL_MAX, st, m, &mut out).unwrap();
             let (f, used) = decode_frame(&SoftCrc32c, &out[..n]).unwrap();
-            (n, used == n && f.message == *m && f.stamp == st && f.version == 1)
+            (n, used == n && f.message == *m && f.stamp == st && f.version == PROTOCOL_MAX)
         });
         prop_assert!(ok);
         // Every truncation asks for more bytes.
@@ -186,7 +201,7 @@ proptest! {
         }
         // Too small an output buffer is an error, not a panic.
         let mut small = vec![0u8; n - 1];
-        let res = with_message(&o, &mut ebuf, |m| encode_frame(&SoftCrc32c, 1, st, m, &mut small));
+        let res = with_message(&o, &mut ebuf, |m| encode_frame(&SoftCrc32c, PROTOCOL_MAX, st, m, &mut small));
         prop_assert!(res.is_err());
     }
 
@@ -194,7 +209,7 @@ proptest! {
     fn bit_flip_detected(o in owned(), at in any::<usize>(), bit in 0u8..8) {
         let mut ebuf = vec![0u8; 8192];
         let mut out = vec![0u8; 16384];
-        let n = with_message(&o, &mut ebuf, |m| encode_frame(&SoftCrc32c, 1, Stamp::ZERO, m, &mut out).unwrap());
+        let n = with_message(&o, &mut ebuf, |m| encode_frame(&SoftCrc32c, PROTOCOL_MAX, Stamp::ZERO, m, &mut out).unwrap());
         out[at % n] ^= 1 << bit;
         prop_assert!(decode_frame(&SoftCrc32c, &out[..n]).is_err());
     }
@@ -207,12 +222,12 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_payload_with_valid_header(ty in 0u16..16, payload in proptest::collection::vec(any::<u8>(), 0..300)) {
+    fn arbitrary_payload_with_valid_header(ty in 0u16..20, payload in proptest::collection::vec(any::<u8>(), 0..300)) {
         // Valid header and CRCs around random payloads: exercises the
         // payload parsers behind the checksums.
         let mut f = vec![0u8; HEADER_LEN];
         f[0..4].copy_from_slice(b"MRSW");
-        f[4..6].copy_from_slice(&1u16.to_le_bytes());
+        f[4..6].copy_from_slice(&PROTOCOL_MAX.to_le_bytes());
         f[6..8].copy_from_slice(&ty.to_le_bytes());
         f[12..16].copy_from_slice(&(payload.len() as u32).to_le_bytes());
         f[28..32].copy_from_slice(&mars_core::crc32c::checksum(&SoftCrc32c, &payload).to_le_bytes());
@@ -223,7 +238,7 @@ proptest! {
             prop_assert_eq!(n, f.len());
             // Whatever decodes re-encodes to the same bytes.
             let mut out = vec![0u8; f.len()];
-            let m = encode_frame(&SoftCrc32c, 1, fr.stamp, &fr.message, &mut out).unwrap();
+            let m = encode_frame(&SoftCrc32c, PROTOCOL_MAX, fr.stamp, &fr.message, &mut out).unwrap();
             prop_assert_eq!(&out[..m], &f[..]);
         }
     }
@@ -241,8 +256,126 @@ fn hostile_names_rejected() {
         let mut out = vec![0u8; 512];
         let m = Message::FileInfoRequest { path: bad };
         assert!(
-            encode_frame(&SoftCrc32c, 1, Stamp::ZERO, &m, &mut out).is_err(),
+            encode_frame(&SoftCrc32c, PROTOCOL_MAX, Stamp::ZERO, &m, &mut out).is_err(),
             "{bad}"
         );
     }
+}
+
+#[test]
+fn v2_layouts() {
+    let host = HostName::new("ab").unwrap();
+    let mut out = vec![0u8; 512];
+    let hello = Message::Hello(Hello {
+        min_version: 2,
+        max_version: 2,
+        features: 0,
+        cluster: Uuid([1; 16]),
+        nonce: [2; 32],
+        host,
+    });
+    let n = encode_frame(&SoftCrc32c, 2, Stamp::ZERO, &hello, &mut out).unwrap();
+    // min, max, features, uuid, nonce, str16 host.
+    assert_eq!(n - HEADER_LEN, 2 + 2 + 8 + 16 + 32 + 2 + 2);
+    let ack = Message::HelloAck(HelloAck {
+        version: 2,
+        features: 0,
+        cluster: Uuid([1; 16]),
+        nonce: [3; 32],
+        mac: [4; 32],
+        host,
+    });
+    let n = encode_frame(&SoftCrc32c, 2, Stamp::ZERO, &ack, &mut out).unwrap();
+    assert_eq!(n - HEADER_LEN, 2 + 8 + 16 + 32 + 32 + 2 + 2);
+    assert_eq!(&out[HEADER_LEN + 10..HEADER_LEN + 26], &[1; 16]);
+    let n = encode_frame(
+        &SoftCrc32c,
+        2,
+        Stamp::ZERO,
+        &Message::Auth { mac: [5; 32] },
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(&out[HEADER_LEN..n], &[5; 32]);
+    let real = Stamp {
+        sec: 0x0102,
+        nsec: 3,
+    };
+    let n = encode_frame(
+        &SoftCrc32c,
+        2,
+        Stamp::ZERO,
+        &Message::Sync { upto: 9, real },
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(
+        &out[HEADER_LEN..n],
+        &[9, 0, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0]
+    );
+    assert_eq!(u16::from_le_bytes([out[6], out[7]]), 15);
+}
+
+#[test]
+fn v2_rules_enforced() {
+    let mut out = vec![0u8; 512];
+    let bad_real = Stamp {
+        sec: 1,
+        nsec: 1_000_000_000,
+    };
+    for m in [
+        Message::Sync {
+            upto: 1,
+            real: bad_real,
+        },
+        Message::SyncAck {
+            upto: 1,
+            real: bad_real,
+        },
+        Message::HelloAck(HelloAck {
+            version: 1,
+            features: 0,
+            cluster: Uuid([0; 16]),
+            nonce: [0; 32],
+            mac: [0; 32],
+            host: HostName::new("a").unwrap(),
+        }),
+    ] {
+        assert!(
+            encode_frame(&SoftCrc32c, 2, Stamp::ZERO, &m, &mut out).is_err(),
+            "{m:?}"
+        );
+    }
+    // Version 1 frames are refused in both directions.
+    let m = Message::Auth { mac: [0; 32] };
+    assert!(encode_frame(&SoftCrc32c, 1, Stamp::ZERO, &m, &mut out).is_err());
+    let n = encode_frame(&SoftCrc32c, 2, Stamp::ZERO, &m, &mut out).unwrap();
+    out[4] = 1;
+    let hc = mars_core::crc32c::checksum(&SoftCrc32c, &out[..36]);
+    out[36..40].copy_from_slice(&hc.to_le_bytes());
+    assert_eq!(
+        decode_frame(&SoftCrc32c, &out[..n]),
+        Err(DecodeError::BadVersion)
+    );
+    // A Sync payload with nsec = 1e9 behind a valid header is malformed.
+    let n = encode_frame(
+        &SoftCrc32c,
+        2,
+        Stamp::ZERO,
+        &Message::Sync {
+            upto: 1,
+            real: Stamp::ZERO,
+        },
+        &mut out,
+    )
+    .unwrap();
+    out[HEADER_LEN + 16..HEADER_LEN + 20].copy_from_slice(&1_000_000_000u32.to_le_bytes());
+    let pc = mars_core::crc32c::checksum(&SoftCrc32c, &out[HEADER_LEN..n]);
+    out[28..32].copy_from_slice(&pc.to_le_bytes());
+    let hc = mars_core::crc32c::checksum(&SoftCrc32c, &out[..36]);
+    out[36..40].copy_from_slice(&hc.to_le_bytes());
+    assert_eq!(
+        decode_frame(&SoftCrc32c, &out[..n]),
+        Err(DecodeError::Malformed)
+    );
 }

@@ -1,47 +1,48 @@
 //! Message payloads: the [`Message`] enum and its payload codec.
 
+use super::super::auth::{MAC_LEN, NONCE_LEN};
 use super::super::bytes::{Reader, Writer};
+use super::super::lamport::Stamp;
 use super::super::names::{check_tree_path, HostName};
 use super::super::tree::Uuid;
 use super::entries::{Entries, TreeEntry};
 use super::{
     check_text, EncodeError, MessageType, DIGEST_LEN, MAX_BLOCK_SIZE, MAX_DATA, MIN_BLOCK_SIZE,
+    PROTOCOL_MAX, PROTOCOL_MIN,
 };
 
-/// Length of the authentication nonce and MAC fields.
-pub const AUTH_LEN: usize = 32;
-
-/// Connection opening, sent by the connecting side.
+/// Connection opening, sent by the connecting side (the client).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hello {
     /// Oldest protocol version the sender speaks.
     pub min_version: u16,
     /// Newest protocol version the sender speaks.
     pub max_version: u16,
-    /// Feature bits (none defined in v1).
+    /// Feature bits (none defined in v2, sent as zero).
     pub features: u64,
-    /// The cluster's uuid.
+    /// The client's cluster uuid; all-zero while joining (uuid unknown).
     pub cluster: Uuid,
-    /// Reserved for peer authentication: a random nonce.
-    pub nonce: [u8; AUTH_LEN],
-    /// Reserved for peer authentication: a MAC (zero in v1).
-    pub mac: [u8; AUTH_LEN],
-    /// The sender's host name.
+    /// The client's fresh random nonce.
+    pub nonce: [u8; NONCE_LEN],
+    /// The client's host name.
     pub host: HostName,
 }
 
-/// Answer to [`Hello`].
+/// Answer to [`Hello`], carrying the server's authentication proof.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HelloAck {
-    /// The negotiated protocol version.
+    /// The negotiated protocol version (`PROTOCOL_MIN..=PROTOCOL_MAX`).
     pub version: u16,
-    /// Feature bits accepted.
+    /// Feature bits accepted (zero in v2).
     pub features: u64,
-    /// Reserved for peer authentication: a random nonce.
-    pub nonce: [u8; AUTH_LEN],
-    /// Reserved for peer authentication: a MAC (zero in v1).
-    pub mac: [u8; AUTH_LEN],
-    /// The answering host's name.
+    /// The server's cluster uuid.
+    pub cluster: Uuid,
+    /// The server's fresh random nonce.
+    pub nonce: [u8; NONCE_LEN],
+    /// The server's proof: HMAC-SHA256 over the `auth::mac_input` with
+    /// role `Server`.
+    pub mac: [u8; MAC_LEN],
+    /// The server's host name.
     pub host: HostName,
 }
 
@@ -123,6 +124,30 @@ pub enum Message<'a> {
         /// Human-readable text (no control characters).
         message: &'a str,
     },
+    /// The client's authentication proof (answer to `HelloAck`).
+    Auth {
+        /// HMAC-SHA256 over the `auth::mac_input` with role `Client`.
+        mac: [u8; MAC_LEN],
+    },
+    /// End of a pushed batch: the sender's changes up to `upto` were sent.
+    Sync {
+        /// The sender's local change sequence number covered.
+        upto: u64,
+        /// The sender's real-time clock.
+        real: Stamp,
+    },
+    /// Answer to `Sync`: everything up to `upto` is applied.
+    SyncAck {
+        /// The `upto` of the `Sync` answered.
+        upto: u64,
+        /// The receiver's real-time clock.
+        real: Stamp,
+    },
+}
+
+fn read_stamp(r: &mut Reader<'_>) -> Option<Stamp> {
+    let sec = r.u64()?;
+    Stamp::new(sec, r.u32()?)
 }
 
 fn block_size_ok(bs: u32) -> bool {
@@ -158,6 +183,9 @@ impl<'a> Message<'a> {
             Message::BlockDigests { .. } => MessageType::BlockDigests,
             Message::BlockData { .. } => MessageType::BlockData,
             Message::Error { .. } => MessageType::Error,
+            Message::Auth { .. } => MessageType::Auth,
+            Message::Sync { .. } => MessageType::Sync,
+            Message::SyncAck { .. } => MessageType::SyncAck,
         }
     }
 
@@ -165,7 +193,7 @@ impl<'a> Message<'a> {
     pub fn is_valid(&self) -> bool {
         match *self {
             Message::Hello(h) => h.min_version <= h.max_version,
-            Message::HelloAck(_) => true,
+            Message::HelloAck(h) => (PROTOCOL_MIN..=PROTOCOL_MAX).contains(&h.version),
             Message::ListTree { path } => check_tree_path(path).is_ok(),
             Message::TreeEntries(_) => true,
             Message::PushLink(e) => e.is_valid(),
@@ -204,6 +232,8 @@ impl<'a> Message<'a> {
                     && digests.len() <= MAX_DATA
             }
             Message::Error { message, .. } => check_text(message),
+            Message::Auth { .. } => true,
+            Message::Sync { real, .. } | Message::SyncAck { real, .. } => real.is_valid(),
         }
     }
 
@@ -219,11 +249,11 @@ impl<'a> Message<'a> {
                 .and_then(|()| w.u64(h.features))
                 .and_then(|()| w.bytes(&h.cluster.0))
                 .and_then(|()| w.bytes(&h.nonce))
-                .and_then(|()| w.bytes(&h.mac))
                 .and_then(|()| w.str16(h.host.as_str())),
             Message::HelloAck(h) => w
                 .u16(h.version)
                 .and_then(|()| w.u64(h.features))
+                .and_then(|()| w.bytes(&h.cluster.0))
                 .and_then(|()| w.bytes(&h.nonce))
                 .and_then(|()| w.bytes(&h.mac))
                 .and_then(|()| w.str16(h.host.as_str())),
@@ -262,6 +292,11 @@ impl<'a> Message<'a> {
                 .and_then(|()| w.u32(block_size))
                 .and_then(|()| w.bytes(digests)),
             Message::Error { code, message } => w.u32(code).and_then(|()| w.str16(message)),
+            Message::Auth { mac } => w.bytes(&mac),
+            Message::Sync { upto, real } | Message::SyncAck { upto, real } => w
+                .u64(upto)
+                .and_then(|()| w.u64(real.sec))
+                .and_then(|()| w.u32(real.nsec)),
         };
         done.ok_or(EncodeError::BufferTooSmall)
     }
@@ -278,12 +313,12 @@ impl<'a> Message<'a> {
                 features: r.u64()?,
                 cluster: Uuid(r.array()?),
                 nonce: r.array()?,
-                mac: r.array()?,
                 host: host(r.str16()?)?,
             }),
             MessageType::HelloAck => Message::HelloAck(HelloAck {
                 version: r.u16()?,
                 features: r.u64()?,
+                cluster: Uuid(r.array()?),
                 nonce: r.array()?,
                 mac: r.array()?,
                 host: host(r.str16()?)?,
@@ -331,6 +366,15 @@ impl<'a> Message<'a> {
             MessageType::Error => Message::Error {
                 code: r.u32()?,
                 message: r.str16()?,
+            },
+            MessageType::Auth => Message::Auth { mac: r.array()? },
+            MessageType::Sync => Message::Sync {
+                upto: r.u64()?,
+                real: read_stamp(&mut r)?,
+            },
+            MessageType::SyncAck => Message::SyncAck {
+                upto: r.u64()?,
+                real: read_stamp(&mut r)?,
             },
         };
         (r.remaining() == 0 && msg.is_valid()).then_some(msg)
