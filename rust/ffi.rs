@@ -4,9 +4,10 @@
 //!
 //! The raw `extern "C"` declarations mirror `rust/glue.h` and stay private
 //! to this file; the rest of the module uses the safe types and functions
-//! below, whose doc comments restate the C contract they keep. This is the
-//! only file of mars.ko besides the block request handle that contains
-//! `unsafe` code.
+//! below, whose doc comments restate the C contract they keep. This file
+//! and its subsystem parts (`rust/ffi/net.rs`: sockets, HMAC, the peers
+//! file) are the only ones of mars.ko besides the block request handle that
+//! contain `unsafe` code.
 
 use core::ffi::{c_int, c_void};
 use core::fmt;
@@ -67,6 +68,9 @@ pub(crate) const RQ_FLUSH: u32 = 2;
 pub(crate) const PATH_MAX: usize = 512;
 /// `MARS_BLK_MAX_IO`: the largest request the device accepts.
 pub(crate) const BLK_MAX_IO: usize = 1024 * 1024;
+
+#[path = "ffi/net.rs"]
+pub(crate) mod net;
 
 const O_RDWR: c_int = 2;
 const O_CREAT: c_int = 0o100;

@@ -14,6 +14,8 @@ struct request;
 struct task_struct;
 struct mars_blk;
 struct mempool;
+struct socket;
+struct ctl_table;
 
 #define MARS_PATH_MAX 512
 #define MARS_BLK_NODE_LEN 80
@@ -162,5 +164,41 @@ void mars_rq_read_begin(struct request *rq);
 int mars_rq_read_bdev(struct request *rq, u64 off, u64 len, struct file *f,
 		      u64 pos);
 void mars_rq_read_end(struct request *rq, int err);
+
+/* glue_net.c: kernel TCP sockets, HMAC, the cluster secret, peers file.
+ * Process context only; see the file comment for the socket contract. */
+u16 mars_net_port(void);
+int mars_net_listen_addr(char *buf, size_t len);
+int mars_sock_create(int family, struct socket **out);
+int mars_sock_set_opts(struct socket *s, unsigned int timeout_ms, int tos,
+		       unsigned int user_timeout_ms);
+int mars_sock_listen(struct socket *s, const u8 *addr, u16 port, int backlog);
+int mars_sock_accept(struct socket *ls, struct socket **out);
+int mars_sock_connect(struct socket *s, const u8 *addr, u16 port);
+long mars_sock_send(struct socket *s, const void *buf, size_t len);
+long mars_sock_recv(struct socket *s, void *buf, size_t len);
+int mars_sock_peer(struct socket *s, u8 *addr16, u16 *port);
+void mars_sock_shutdown(struct socket *s);
+void mars_sock_release(struct socket *s);
+void mars_hmac_sha256(const u8 *key, size_t key_len, const u8 *data,
+		      size_t len, u8 *out);
+void mars_random_bytes(void *buf, size_t len);
+long mars_read_secret(const char *path, void *buf, size_t len);
+void mars_peers_register(size_t (*fn)(void *ctx, char *buf, size_t len),
+			 void *ctx);
+int mars_peers_sysctl(const struct ctl_table *table, int dir, void *buf,
+		      size_t *lenp, loff_t *ppos);
+/* Any context: monotonic and real-time clocks in ns. */
+u64 mars_mono_ns(void);
+u64 mars_real_ns(void);
+/* Our kthreads: sleep @ms, or less when kthread_stop() is called. */
+void mars_sleep_ms(unsigned int ms);
+/* Any context: how many triggers were requested since load. */
+unsigned int mars_trigger_generation(void);
+/* Any context: moves the Lamport clock to at least @ns (bounds are checked
+ * by the caller, src/net/clock.rs). */
+void mars_lamport_merge(u64 ns);
+/* /proc/sys/mars/max_future_s. */
+unsigned int mars_max_future_s(void);
 
 #endif /* MARS_GLUE_H */

@@ -41,13 +41,55 @@ u64 mars_lamport_tick(void)
 	return next;
 }
 
+void mars_lamport_merge(u64 ns)
+{
+	s64 old = atomic64_read(&mars_clock);
+
+	while ((u64)old < ns && !atomic64_try_cmpxchg(&mars_clock, &old, ns))
+		;
+}
+
 static atomic_t mars_trigger_pending = ATOMIC_INIT(0);
+static atomic_t mars_trigger_gen = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(mars_trigger_wq);
 
 void mars_trigger(void)
 {
 	atomic_set(&mars_trigger_pending, 1);
+	atomic_inc(&mars_trigger_gen);
 	wake_up(&mars_trigger_wq);
+}
+
+unsigned int mars_trigger_generation(void)
+{
+	return atomic_read(&mars_trigger_gen);
+}
+
+u64 mars_mono_ns(void)
+{
+	return ktime_get_ns();
+}
+
+u64 mars_real_ns(void)
+{
+	return ktime_get_real_ns();
+}
+
+void mars_sleep_ms(unsigned int ms)
+{
+	/* kthread_stop() wakes the thread, so this returns early then. */
+	if (!kthread_should_stop())
+		schedule_timeout_interruptible(msecs_to_jiffies(ms));
+}
+
+/* /proc/sys/mars/max_future_s: how far ahead of the real-time clock a
+ * peer's stamp may be before it is refused (core DEFAULT_MAX_FUTURE). */
+static unsigned int mars_max_future = 600;
+static const unsigned int mars_max_future_max = 365 * 24 * 3600;
+
+unsigned int mars_max_future_s(void)
+{
+	return READ_ONCE(mars_max_future);
 }
 
 bool mars_trigger_wait(unsigned int timeout_ms)
@@ -198,6 +240,20 @@ static int mars_speed_sysctl(const struct ctl_table *table, int dir,
 }
 
 static const struct ctl_table mars_sysctl_table[] = {
+	{
+		.procname = "peers",
+		.mode = 0444,
+		.proc_handler = mars_peers_sysctl,
+	},
+	{
+		.procname = "max_future_s",
+		.data = &mars_max_future,
+		.maxlen = sizeof(unsigned int),
+		.mode = 0644,
+		.proc_handler = proc_douintvec_minmax,
+		.extra1 = SYSCTL_ONE,
+		.extra2 = (void *)&mars_max_future_max,
+	},
 	{
 		.procname = "version",
 		.data = mars_version,

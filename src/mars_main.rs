@@ -36,6 +36,7 @@ mod core_kunit;
 mod crc;
 mod display;
 mod logfile;
+mod net;
 mod primary;
 mod replay;
 mod resource;
@@ -56,8 +57,10 @@ module! {
 
 /// The loaded module: `/proc/sys/mars` and the control thread.
 struct Mars {
-    // Field order is drop order: stop the control thread (and with it every
-    // resource) before /proc/sys/mars goes away.
+    // Field order is drop order: stop the cluster layer (every peer thread
+    // and socket), then the control thread (and with it every resource),
+    // before /proc/sys/mars goes away.
+    _net: net::Net,
     _control: ffi::Thread,
     _files: ffi::ControlFiles,
 }
@@ -76,8 +79,10 @@ impl kernel::Module for Mars {
         let files = ffi::ControlFiles::register()?;
         let control = control::Control::new(host)?;
         let thread = ffi::Thread::spawn(control, &ffi::fpath!("mars_control")?)?;
+        let net = net::Net::start(host)?;
         pr_info!("MARS {} loaded (host {})\n", VERSION, host.as_str());
         Ok(Mars {
+            _net: net,
             _control: thread,
             _files: files,
         })

@@ -1,0 +1,78 @@
+# The cluster layer on three guests with a full mesh of links: g1 creates
+# the cluster, g2 joins via g1, g3 via g2; the exchanged trees converge
+# within 10 s and stay equal through a race on one key, a partition of g3,
+# a power cut of g2 and an rmmod on g3. Times go to RESULTS/cluster-times.
+# timeout: 1200
+
+source "$REPO/tests/vm/cluster-helpers.sh"
+for k in 1 2 3; do guest_disk "$k" mars 256M; done
+net_link 1 2
+net_link 2 3
+net_link 1 3
+guest_boot_all 1 2 3
+for k in 1 2 3; do cluster_node "$k"; done
+times=$RESULTS/cluster-times
+cluster_create 1
+must 1 'test "$(stat -c %a /mars/cluster-secret)" = 600'
+cluster_join 2 1
+tree_watch 1 2 3
+cluster_join 3 2
+t=$(trees_equal_within 10 1 2 3) || exit 1
+echo "join g3: trees equal ${t}s after join-cluster returned" | tee -a "$times"
+for k in 1 2 3; do
+	must "$k" 'marsadm wait-cluster --timeout 30 && cat /proc/sys/mars/peers'
+	must "$k" "test \$(grep -c ' connected ' /proc/sys/mars/peers) = 2"
+	must "$k" 'test -d /mars/ips && ls /mars/ips | sort | tr "\n" " " | grep -qx "ip-g1 ip-g2 ip-g3 "'
+done
+
+# The same key written on two nodes: with one stamp (a tie, broken by the
+# target) and with each node's own clock at nearly the same moment.
+stamp=$(on 1 'cat /proc/sys/mars/lamport_clock')
+on_bg 1 "python3 /repo/tests/vm/guest/set-link.py resource-race/size 1048576 $stamp"
+on_bg 2 "python3 /repo/tests/vm/guest/set-link.py resource-race/size 2097152 $stamp"
+sleep 1
+t=$(trees_equal_within 10 1 2 3) || exit 1
+for k in 1 2 3; do
+	must "$k" 'test "$(readlink /mars/resource-race/size)" = 2097152'
+done
+echo "tie on one key: same winner (2097152) everywhere after ${t}s" | tee -a "$times"
+on_bg 1 'python3 /repo/tests/vm/guest/set-link.py resource-race/primary g1'
+on_bg 2 'python3 /repo/tests/vm/guest/set-link.py resource-race/primary g2'
+sleep 1
+t=$(trees_equal_within 10 1 2 3) || exit 1
+winner=$(on 1 'readlink /mars/resource-race/primary')
+for k in 2 3; do must "$k" "test \"\$(readlink /mars/resource-race/primary)\" = $winner"; done
+echo "race on one key: $winner wins everywhere after ${t}s" | tee -a "$times"
+
+# Partition g3 (all its traffic dropped), change the tree on g1 and g2,
+# heal: g3 converges by itself.
+must 3 'for d in $(ls /sys/class/net | grep -v lo); do tc qdisc add dev $d root netem loss 100%; done'
+must 1 'python3 /repo/tests/vm/guest/set-link.py resource-race/size 4194304'
+must 2 'python3 /repo/tests/vm/guest/set-link.py resource-part/size 8388608'
+trees_equal_within 10 1 2 >/dev/null || exit 1
+sleep 25
+must 3 'test ! -e /mars/resource-part/size'
+must 3 'for d in $(ls /sys/class/net | grep -v lo); do tc qdisc del dev $d root; done'
+t=$(trees_equal_within 10 1 2 3) || exit 1
+echo "partition of g3 for 25 s: converged ${t}s after the links came back" | tee -a "$times"
+
+# Power cut of g2 while g1 keeps changing the tree; g2 boots, mounts /mars,
+# loads the module and rejoins by itself.
+on_bg 1 'for i in $(seq 20); do python3 /repo/tests/vm/guest/set-link.py resource-race/size $((i * 1048576)); sleep 0.5; done'
+sleep 3
+guest_kill 2
+guest_boot 2
+must 2 'mount $DISK_MARS /mars && insmod $MARS_KO'
+tree_watch 2
+sleep 8
+t=$(trees_equal_within 20 1 2 3) || exit 1
+echo "power cut of g2: converged ${t}s after the module was loaded again (+8 s)" | tee -a "$times"
+must 2 'marsadm wait-cluster --timeout 30'
+
+# rmmod on g3 while its peers are connected: clean, and both notice.
+must 3 'pkill -f tree-dump.sh; pkill -f "while :"; rmmod mars && ! grep -q "^mars " /proc/modules'
+for k in 1 2; do
+	must "$k" 'for i in $(seq 300); do grep -q "^g3 .* connected " /proc/sys/mars/peers || exit 0; sleep 0.1; done; cat /proc/sys/mars/peers; exit 1'
+done
+echo "rmmod on g3: noticed by g1 and g2 within 30 s" | tee -a "$times"
+must 3 'dmesg | grep -q "mars: MARS .* unloaded"'

@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# Host-side helpers for the cluster scenarios (sourced by the scenarios
+# that need them, after tests/vm/lib.sh).
+#
+#   cluster_node K            fresh ext4 /mars and the module on guest K
+#   cluster_create K          create-cluster on K at 10.0.0.K
+#   cluster_join K VIA        copy VIA's secret to K (0600, through the
+#                             control shares, like scp), join-cluster via
+#                             10.0.0.VIA
+#   tree_watch K...           a loop on each guest writes the md5 of its
+#                             exchanged tree (tree-dump.sh) to ctl/tree.md5
+#                             every 0.3 s
+#   trees_equal_within S K... seconds until the watched trees of K... are
+#                             equal (prints it), fails after S seconds
+
+cluster_node() {
+	must "$1" 'mkfs.ext4 -q -F $DISK_MARS && mount $DISK_MARS /mars && insmod $MARS_KO'
+}
+
+cluster_create() {
+	must "$1" "marsadm create-cluster --address 10.0.0.$1"
+}
+
+cluster_join() {
+	local k=$1 via=$2
+	must "$via" 'install -m 0600 /mars/cluster-secret /ctl/secret-out'
+	install -m 0600 "$(_gdir "$via")/ctl/secret-out" "$(_gdir "$k")/ctl/secret-in"
+	rm -f "$(_gdir "$via")/ctl/secret-out"
+	must "$k" "marsadm join-cluster 10.0.0.$via --address 10.0.0.$k --secret-file /ctl/secret-in --timeout 60 && rm /ctl/secret-in"
+}
+
+tree_watch() {
+	local k
+	for k in "$@"; do
+		on_bg "$k" 'while :; do /repo/tests/vm/guest/tree-dump.sh | md5sum >/ctl/tree.tmp; mv /ctl/tree.tmp /ctl/tree.md5; sleep 0.3; done'
+	done
+}
+
+trees_equal_within() {
+	local limit=$1 start now k first sum same
+	shift
+	start=$(date +%s.%N)
+	while :; do
+		same=1 first=
+		for k in "$@"; do
+			sum=$(cat "$(_gdir "$k")/ctl/tree.md5" 2>/dev/null)
+			[ -n "$sum" ] || same=0
+			[ -z "$first" ] && first=$sum
+			[ "$sum" = "$first" ] || same=0
+		done
+		now=$(date +%s.%N)
+		if [ "$same" = 1 ]; then
+			awk -v a="$start" -v b="$now" 'BEGIN { printf "%.1f\n", b - a }'
+			return 0
+		fi
+		if awk -v a="$start" -v b="$now" -v l="$limit" 'BEGIN { exit !(b - a > l) }'; then
+			for k in "$@"; do
+				on "$k" '/repo/tests/vm/guest/tree-dump.sh; cat /proc/sys/mars/peers' >"$RESULTS/tree-g$k.txt" 2>&1
+			done
+			fail "trees of guests $* not equal after ${limit}s (dumps in tree-gK.txt)"
+		fi
+		sleep 0.2
+	done
+}
