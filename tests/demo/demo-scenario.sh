@@ -9,7 +9,7 @@ guest_boot 1
 on 1 'echo "== guest: $(uname -sr); /mars on $DISK_MARS, data disk $DISK_DATA"'
 on 1 'mkfs.ext4 -q -F $DISK_MARS && mount $DISK_MARS /mars'
 on 1 'insmod $MARS_KO && dmesg | grep "mars:"'
-on 1 'echo "== marsadm $(marsadm --version)"; marsadm create-cluster'
+on 1 'echo "== marsadm $(marsadm --version)"; marsadm create-cluster --address 127.0.0.1'
 on 1 'marsadm create-resource demo $DISK_DATA'
 on 1 'mkfs.ext4 -q /dev/mars/demo && mkdir -p /mnt/demo && mount /dev/mars/demo /mnt/demo &&
 	cp -a /usr/share/common-licenses /mnt/demo/ && sync && ls /mnt/demo/common-licenses | head -5'

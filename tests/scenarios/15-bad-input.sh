@@ -13,7 +13,7 @@ snapshot='find /mars -printf "%p %y %l %s\n" | grep -v "^/mars/actual-[^/]*/rest
 # /mars missing (not created, not mounted) and module not loaded.
 must_fail 1 'rmdir /mars && marsadm create-cluster'
 must 1 'mkdir /mars && mkfs.ext4 -q -F $DISK_MARS && mount $DISK_MARS /mars'
-must 1 'marsadm create-cluster'
+must 1 'marsadm create-cluster --address 127.0.0.1'
 must_fail 1 'marsadm create-resource r0 $DISK_DATA 2>&1 | tee /dev/stderr | grep -qi "module"; exit ${PIPESTATUS[0]}'
 # Snapshot once the module has reported (two whole scans finished).
 must 1 'insmod $MARS_KO && for i in $(seq 100); do [ $(cat /proc/sys/mars/scans) -ge 2 ] && exit 0; sleep 0.2; done; exit 1'

@@ -18,7 +18,7 @@ guest_disk 1 data 256M
 GUEST_MEM=1536 guest_boot 1
 G='. /repo/tests/vm/guest/fault.sh'
 lazy='sysctl -q vm.dirty_expire_centisecs=60000 vm.dirty_writeback_centisecs=0'
-must 1 "mkfs.ext4 -q -F \$DISK_MARS && mount -o commit=3600 \$DISK_MARS /mars && insmod \$MARS_KO && marsadm create-cluster && $lazy"
+must 1 "mkfs.ext4 -q -F \$DISK_MARS && mount -o commit=3600 \$DISK_MARS /mars && insmod \$MARS_KO && marsadm create-cluster --address 127.0.0.1 && $lazy"
 must 1 'marsadm create-resource r0 $DISK_DATA'
 # Write region R (16 MiB at 0) over and over at full speed (fio, queue
 # depth 16, no flushes; writeback made to wait 300 ms per batch, so it is

@@ -6,7 +6,7 @@
 mars_prepare() {
 	must "$1" 'mkfs.ext4 -q -F $DISK_MARS && mount $DISK_MARS /mars'
 	must "$1" 'insmod $MARS_KO'
-	must "$1" 'marsadm create-cluster'
+	must "$1" 'marsadm create-cluster --address 127.0.0.1'
 }
 
 # mars_restart K: after a reboot: mount the existing /mars, load the module.
