@@ -12,6 +12,7 @@ use crate::units;
 const EXAMPLES: &str = "\
 Examples:
   marsadm create-cluster                 # once, on the first host
+  marsadm join-cluster 10.0.0.1          # on the others (secret copied first)
   marsadm create-resource r0 /dev/vdb    # /dev/mars/r0 appears, primary here
   mkfs.ext4 /dev/mars/r0 && mount /dev/mars/r0 /srv
   marsadm view all                       # what is going on
@@ -127,15 +128,75 @@ impl Target {
 pub enum Command {
     /// Create a new cluster with this host as its first member.
     ///
-    /// Needs an empty /mars filesystem. Writes /mars/uuid and
-    /// /mars/ips/ip-HOST. Works without the kernel module loaded.
+    /// Needs an empty /mars filesystem. Writes /mars/uuid,
+    /// /mars/ips/ip-HOST and a new random cluster secret
+    /// /mars/cluster-secret (mode 0600, never printed: copy it to the
+    /// other hosts before they join). Works without the kernel module
+    /// loaded.
     ///
-    /// Example: marsadm create-cluster --ip 10.0.0.1
+    /// Example: marsadm create-cluster --address 10.0.0.1
     CreateCluster {
-        /// IP address other hosts reach this host at
-        /// (default: the first non-loopback IPv4 address).
-        #[arg(long, value_name = "ADDR")]
-        ip: Option<String>,
+        /// Address other hosts reach this host at: IPv4 or IPv6, with an
+        /// optional port (1.2.3.4:7777, [fd00::1]:7777); default: the first
+        /// non-loopback IPv4 address. A loopback address only if given
+        /// here.
+        #[arg(long, value_name = "ADDR", alias = "ip")]
+        address: Option<String>,
+    },
+    /// Join an existing cluster through one of its members.
+    ///
+    /// Needs an empty /mars, the module loaded and the cluster secret: a
+    /// copy of a member's /mars/cluster-secret, installed as
+    /// /mars/cluster-secret (mode 0600) or given with --secret-file. Writes
+    /// /mars/ips/ip-HOST and /mars/join-via, then waits (--timeout) until
+    /// the tree came from the member and the member has seen this host.
+    ///
+    /// Example: marsadm join-cluster 10.0.0.1 --secret-file /root/mars-secret
+    JoinCluster {
+        /// Address of a member (its ips/ip-HOST), for example 10.0.0.1 or
+        /// [fd00::1]:7777.
+        #[arg(value_name = "PEER_ADDR")]
+        peer: String,
+        /// Address other hosts reach this host at (as for create-cluster).
+        #[arg(long, value_name = "ADDR", alias = "ip")]
+        address: Option<String>,
+        /// The copy of a member's cluster secret to install as
+        /// /mars/cluster-secret (default: the one already there).
+        #[arg(long, value_name = "FILE")]
+        secret_file: Option<PathBuf>,
+    },
+    /// Leave the cluster: tell every peer, then forget the cluster here.
+    ///
+    /// Refused while this host is a member of a resource. Deletes
+    /// ips/ip-HOST everywhere (a tombstone the peers adopt), waits until
+    /// every peer confirmed it (--timeout), then removes the cluster's
+    /// files from this host's /mars (uuid, ips/, cluster-secret, join-via,
+    /// the other hosts' reports and resources), so that create-cluster or
+    /// join-cluster can run again. Also aborts a join-cluster that timed
+    /// out.
+    ///
+    /// Example: marsadm leave-cluster
+    LeaveCluster {
+        /// Do not wait for the peers: leave even if some did not hear of it
+        /// (they then keep listing this host).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Wait until one exchange round with every peer completed.
+    ///
+    /// Triggers an exchange and waits (--timeout) until every peer in
+    /// ips/ completed a round trip after it; names the unreachable ones
+    /// (exit code 3) otherwise. Without peers it returns at once.
+    ///
+    /// Example: marsadm wait-cluster && marsadm view
+    WaitCluster,
+    /// Exchange the tree with every peer now (instead of within 3 s).
+    ///
+    /// Example: marsadm update-cluster --wait
+    UpdateCluster {
+        /// Wait like wait-cluster.
+        #[arg(long)]
+        wait: bool,
     },
     /// Create a resource on block device DEV; this host becomes primary.
     ///
@@ -392,8 +453,10 @@ impl Command {
     /// Whether the command may wait for the kernel (`--timeout` means
     /// something).
     pub fn waits(&self) -> bool {
-        if matches!(self, Command::WaitResource { .. }) {
-            return true;
+        match self {
+            Command::WaitResource { .. } | Command::WaitCluster => return true,
+            Command::UpdateCluster { wait } => return *wait,
+            _ => {}
         }
         !self.only_shows()
             && !matches!(
@@ -410,6 +473,8 @@ impl Command {
                 | Command::Metrics
                 | Command::Events { .. }
                 | Command::WaitResource { .. }
+                | Command::WaitCluster
+                | Command::UpdateCluster { .. }
                 | Command::ViewState(_)
                 | Command::ViewRole(_)
                 | Command::ViewIsAttached(_)

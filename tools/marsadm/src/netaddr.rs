@@ -28,16 +28,21 @@ pub fn local_addrs_from_fib_trie(text: &str) -> Vec<Ipv4Addr> {
     out
 }
 
-/// The first non-loopback IPv4 address of this host, else 127.0.0.1.
-pub fn default_ip() -> Ipv4Addr {
+/// The first address of `addrs` outside 127.0.0.0/8.
+pub fn first_non_loopback(addrs: &[Ipv4Addr]) -> Option<Ipv4Addr> {
+    addrs.iter().copied().find(|a| !a.is_loopback())
+}
+
+/// The first non-loopback IPv4 address of this host, if it has one.
+pub fn non_loopback_ip() -> Option<Ipv4Addr> {
     std::fs::read_to_string("/proc/net/fib_trie")
         .ok()
-        .and_then(|t| {
-            local_addrs_from_fib_trie(&t)
-                .into_iter()
-                .find(|a| !a.is_loopback())
-        })
-        .unwrap_or(Ipv4Addr::LOCALHOST)
+        .and_then(|t| first_non_loopback(&local_addrs_from_fib_trie(&t)))
+}
+
+/// The first non-loopback IPv4 address of this host, else 127.0.0.1.
+pub fn default_ip() -> Ipv4Addr {
+    non_loopback_ip().unwrap_or(Ipv4Addr::LOCALHOST)
 }
 
 #[cfg(test)]
@@ -77,5 +82,8 @@ Local:
             vec![Ipv4Addr::new(127, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2)]
         );
         assert!(local_addrs_from_fib_trie("").is_empty());
+        assert_eq!(first_non_loopback(&v), Some(Ipv4Addr::new(10, 0, 0, 2)));
+        assert_eq!(first_non_loopback(&v[..1]), None);
+        assert_eq!(first_non_loopback(&[]), None);
     }
 }

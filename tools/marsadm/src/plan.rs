@@ -5,13 +5,15 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use mars_core::names::{Entry, ResourceName, TmpName};
+use mars_core::names::{Entry, ResourceName, TmpName, CLUSTER_SECRET};
+use mars_core::tree::{LinkKind, TOMBSTONE};
 
 use crate::config::Ctx;
 use crate::error::{Error, Result};
 use crate::grammar::check_link;
 use crate::kernel::Clock;
 use crate::links::{fsync_dir, remove_if_exists, write_link};
+use crate::secret::{write_secret, Secret};
 
 /// One change to the tree; paths are relative to /mars.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +51,24 @@ pub enum Change {
     RemoveResource {
         /// The resource.
         res: ResourceName,
+    },
+    /// Write `cluster-secret` (mode 0600 from its creation).
+    Secret {
+        /// The secret.
+        secret: Secret,
+        /// What describe() shows instead of the secret (it never shows it).
+        shown: String,
+    },
+    /// Delete an exchanged link: a tombstone (`.deleted`) with a fresh
+    /// stamp, which the peers adopt.
+    Tombstone {
+        /// Link path.
+        rel: String,
+    },
+    /// Remove a directory and everything in it (local state only).
+    RemoveDir {
+        /// Directory path.
+        rel: String,
     },
 }
 
@@ -137,6 +157,31 @@ impl Plan {
         self.changes.push(Change::RemoveResource { res });
     }
 
+    /// Adds writing `cluster-secret`; `shown` is what a dry run says about
+    /// it (the secret itself is never shown).
+    pub fn secret(&mut self, secret: Secret, shown: &str) {
+        self.changes.push(Change::Secret {
+            secret,
+            shown: shown.to_string(),
+        });
+    }
+
+    /// Adds a tombstone over a link marsadm writes (checked like a link).
+    pub fn tombstone(&mut self, rel: impl Into<String>) -> Result<()> {
+        let rel = rel.into();
+        match LinkKind::parse(&rel) {
+            Ok(k) if k.is_wanted() => {}
+            _ => return Err(invalid(format!("marsadm never deletes {rel}"))),
+        }
+        self.changes.push(Change::Tombstone { rel });
+        Ok(())
+    }
+
+    /// Adds removing a directory recursively.
+    pub fn remove_dir(&mut self, rel: impl Into<String>) {
+        self.changes.push(Change::RemoveDir { rel: rel.into() });
+    }
+
     /// One line per change, for `--dry-run` and `-v`.
     pub fn describe(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -160,6 +205,15 @@ impl Plan {
                 Change::RemoveResource { res } => out.push(format!(
                     "remove directory resource-{res}/ and everything in it"
                 )),
+                Change::Secret { shown, .. } => {
+                    out.push(format!("create file {CLUSTER_SECRET} (mode 0600): {shown}"))
+                }
+                Change::Tombstone { rel } => {
+                    out.push(format!("delete link {rel} (write {rel} -> {TOMBSTONE})"))
+                }
+                Change::RemoveDir { rel } => {
+                    out.push(format!("remove directory {rel}/ and everything in it"))
+                }
             }
         }
         out
@@ -235,6 +289,18 @@ fn apply_one(ctx: &Ctx, clock: &Clock<'_>, c: &Change) -> Result<()> {
             fs::rename(&src, &aside).map_err(|e| fail("rename aside", &src, e))?;
             fsync_dir(&ctx.mars).map_err(|e| fail("sync", &ctx.mars, e))?;
             fs::remove_dir_all(&aside).map_err(|e| fail("remove", &aside, e))
+        }
+        Change::Secret { secret, .. } => {
+            let p = ctx.path(CLUSTER_SECRET);
+            write_secret(&ctx.mars, secret).map_err(|e| fail("write", &p, e))
+        }
+        Change::Tombstone { rel } => write_rel(clock, &ctx.mars, rel, TOMBSTONE),
+        Change::RemoveDir { rel } => {
+            let p = ctx.path(rel);
+            match fs::remove_dir_all(&p) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(fail("remove", &p, e)),
+                _ => fsync_dir(&ctx.mars).map_err(|e| fail("sync", &ctx.mars, e)),
+            }
         }
     }
 }

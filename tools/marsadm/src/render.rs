@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::report::{ClusterReport, Report, ResourceReport, UNKNOWN};
+use crate::peers::explain_reason;
+use crate::report::{ClusterReport, ConnectionReport, Report, ResourceReport, UNKNOWN};
 use crate::units::human;
 
 /// Width of the label column.
@@ -52,8 +53,48 @@ pub fn age(secs: u64) -> String {
     }
 }
 
+/// Milliseconds in words ("350 ms", "12 s", "3 min").
+fn ms_age(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        age(ms / 1000)
+    }
+}
+
+/// A connection in words.
+pub fn connection(c: &ConnectionReport) -> String {
+    let mut s = match c.state.as_str() {
+        "connected" => "connected".to_string(),
+        "refused" => "REFUSED".to_string(),
+        "down" => "DOWN".to_string(),
+        other => other.to_string(),
+    };
+    if let Some(r) = &c.reason {
+        s.push_str(&format!(" ({r}: {})", explain_reason(r)));
+    }
+    match c.last_contact_ms_ago {
+        Some(ms) => s.push_str(&format!(", last contact {} ago", ms_age(ms))),
+        None => s.push_str(", never heard from"),
+    }
+    if let Some(o) = c.clock_offset_ms {
+        s.push_str(&format!(", clock {o:+} ms"));
+    }
+    s.push_str(&format!(
+        ", {} round(s), {}",
+        c.rounds,
+        if c.synced { "synced" } else { "not synced" }
+    ));
+    s
+}
+
 fn cluster(out: &mut String, c: &ClusterReport, host: &str, module_loaded: bool) {
-    let _ = writeln!(out, "Cluster {}", c.uuid.as_deref().unwrap_or("(none)"));
+    let uuid = match (&c.uuid, &c.joining_via) {
+        (Some(u), _) => u.clone(),
+        (None, Some(v)) => format!("(none yet: joining through {v})"),
+        (None, None) => "(none)".to_string(),
+    };
+    let _ = writeln!(out, "Cluster {uuid}");
     let space = match (c.free_bytes, c.total_bytes) {
         (Some(f), Some(t)) if t > 0 => format!(
             "{} free of {} ({}% free) in {}",
@@ -74,12 +115,48 @@ fn cluster(out: &mut String, c: &ClusterReport, host: &str, module_loaded: bool)
         );
         if h.this_host {
             s.push_str("  this host,");
+        } else if let Some(conn) = &h.connection {
+            s.push_str(&format!("  {};", connection(conn)));
+        } else if c.peers_reported {
+            s.push_str("  NOT CONNECTED (the module has no connection to it yet);");
         }
         match h.alive_seconds_ago {
             Some(n) => s.push_str(&format!(" module last seen {} ago", age(n))),
             None => s.push_str(" module not seen yet"),
         }
         line(out, "host", s);
+    }
+    for p in &c.unlisted_peers {
+        let name = p.host.as_deref().unwrap_or("-");
+        let what = if c.joining_via.as_deref() == Some(p.connection.address.as_str()) {
+            "join peer"
+        } else {
+            "not a member"
+        };
+        line(
+            out,
+            "peer",
+            format!(
+                "{name:<width$}  {:<15}  {what}: {}",
+                p.connection.address,
+                connection(&p.connection)
+            ),
+        );
+    }
+    if c.hosts.iter().any(|h| {
+        h.connection
+            .as_ref()
+            .is_some_and(|x| x.reason.as_deref() == Some("auth-failed"))
+    }) || c
+        .unlisted_peers
+        .iter()
+        .any(|p| p.connection.reason.as_deref() == Some("auth-failed"))
+    {
+        line(
+            out,
+            "REFUSED",
+            "a peer and this host have different cluster secrets: copy /mars/cluster-secret of a member (see the user guide)",
+        );
     }
     if c.read_only {
         line(

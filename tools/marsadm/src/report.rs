@@ -4,11 +4,12 @@
 
 use serde::Serialize;
 
-use mars_core::names::HostName;
+use mars_core::names::{HostName, JOIN_VIA};
 use mars_core::tree::PrimaryValue;
 
 use crate::config::Ctx;
-use crate::links::now_stamp;
+use crate::links::{now_stamp, read_link};
+use crate::peers::Peer;
 use crate::state::{Cluster, Resource};
 
 /// Version of the JSON schema.
@@ -62,6 +63,60 @@ pub struct ClusterReport {
     /// (`ips/ip-HOST`); if not, everything shown is as this host would see
     /// it, which is mostly nothing.
     pub this_host_member: bool,
+    /// The `join-via` address while `join-cluster` has not finished.
+    pub joining_via: Option<String>,
+    /// Whether the module reports its connections
+    /// (`/proc/sys/mars/peers`); if not, every `connection` is null.
+    pub peers_reported: bool,
+    /// Connections of the module to hosts not in `hosts` (the join peer,
+    /// a host that left).
+    pub unlisted_peers: Vec<UnlistedPeer>,
+}
+
+/// This host's module's connection to a peer (a line of
+/// `/proc/sys/mars/peers`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ConnectionReport {
+    /// The address connected to.
+    pub address: String,
+    /// `connected`, `connecting`, `down` or `refused`.
+    pub state: String,
+    /// Milliseconds since the last frame from the peer; null: never.
+    pub last_contact_ms_ago: Option<u64>,
+    /// The peer's real-time clock minus ours, in ms; null: unknown.
+    pub clock_offset_ms: Option<i64>,
+    /// Round trips completed since the module was loaded.
+    pub rounds: u64,
+    /// Whether the peer has every change this host made before the last
+    /// round started.
+    pub synced: bool,
+    /// Why it is not connected (`auth-failed`, `uuid-mismatch`,
+    /// `no-secret`, `timeout`, `refused`, `unreachable`, `bad-frame`,
+    /// `closed`); null if it is.
+    pub reason: Option<String>,
+}
+
+impl From<&Peer> for ConnectionReport {
+    fn from(p: &Peer) -> Self {
+        ConnectionReport {
+            address: p.addr.clone(),
+            state: p.state.clone(),
+            last_contact_ms_ago: p.last_ms,
+            clock_offset_ms: p.offset_ms,
+            rounds: p.rounds,
+            synced: p.synced,
+            reason: p.reason.clone(),
+        }
+    }
+}
+
+/// A connection to a host that is not (yet) in ips/.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnlistedPeer {
+    /// Its host name; null before it answered.
+    pub host: Option<String>,
+    /// The connection.
+    pub connection: ConnectionReport,
 }
 
 /// A cluster member.
@@ -76,6 +131,9 @@ pub struct HostReport {
     /// Seconds since its module was last seen: 0 for this host while the
     /// module is loaded, else from `actual-HOST/alive`.
     pub alive_seconds_ago: Option<u64>,
+    /// This host's connection to it; null for this host, and when the
+    /// module does not report one.
+    pub connection: Option<ConnectionReport>,
 }
 
 /// One log file.
@@ -172,6 +230,15 @@ fn statvfs_space(ctx: &Ctx) -> (Option<u64>, Option<u64>) {
 
 /// Builds the cluster part.
 pub fn cluster_report(ctx: &Ctx, c: &Cluster) -> ClusterReport {
+    let peers = if ctx.kernel.is_loaded() {
+        ctx.kernel.peers().ok().flatten()
+    } else {
+        None
+    };
+    let listed = |p: &Peer| {
+        p.host
+            .is_some_and(|h| h != ctx.host && c.ips.contains_key(&h))
+    };
     let me = c.hosts.get(&ctx.host);
     let (mut free, mut total) = (
         me.and_then(|a| a.rest_space),
@@ -204,6 +271,11 @@ pub fn cluster_report(ctx: &Ctx, c: &Cluster) -> ClusterReport {
                     .and_then(|a| a.alive)
                     .map(|s| now.sec.saturating_sub(s.sec))
             },
+            connection: peers
+                .iter()
+                .flatten()
+                .find(|p| p.host == Some(*h) && *h != ctx.host)
+                .map(ConnectionReport::from),
         })
         .collect();
     ClusterReport {
@@ -216,6 +288,17 @@ pub fn cluster_report(ctx: &Ctx, c: &Cluster) -> ClusterReport {
         read_only: rustix::fs::statvfs(&ctx.mars)
             .is_ok_and(|s| s.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY)),
         hosts,
+        joining_via: read_link(&ctx.path(JOIN_VIA)).ok().flatten(),
+        peers_reported: peers.is_some(),
+        unlisted_peers: peers
+            .iter()
+            .flatten()
+            .filter(|p| !listed(p) && p.host != Some(ctx.host))
+            .map(|p| UnlistedPeer {
+                host: p.host.map(|h| h.to_string()),
+                connection: p.into(),
+            })
+            .collect(),
     }
 }
 

@@ -155,6 +155,10 @@ fn every_command_help_has_an_example() {
     let fx = Fx::new();
     for cmd in [
         "create-cluster",
+        "join-cluster",
+        "leave-cluster",
+        "wait-cluster",
+        "update-cluster",
         "create-resource",
         "delete-resource",
         "up",

@@ -90,6 +90,22 @@ fn view_json_matches_its_schema() {
     let v = json(&out.stdout);
     assert_eq!(v["resources"][0]["replay"]["position"], 100);
     assert_eq!(v["resources"][1]["state"], "Unknown");
+    assert_eq!(v["cluster"]["peers_reported"], false);
+    valid("view", &v);
+    // With the module's connections: a listed peer, a join peer, a refused one.
+    std::fs::write(
+        fx.proc_dir.join("peers"),
+        "node2 10.0.0.2 connected 120 -3 42 1 -
+- 10.0.0.9 refused 5 - 0 0 auth-failed
+",
+    )
+    .unwrap();
+    fx.link("join-via", "10.0.0.9");
+    let out = fx.run(&["view", "--json"]);
+    let v = json(&out.stdout);
+    assert_eq!(v["cluster"]["hosts"][1]["connection"]["state"], "connected");
+    assert_eq!(v["cluster"]["unlisted_peers"][0]["host"], Value::Null);
+    assert_eq!(v["cluster"]["joining_via"], "10.0.0.9");
     valid("view", &v);
     // Without the module and as a host that is not a member.
     fx.unload();

@@ -1,7 +1,13 @@
 //! `log-rotate`, `log-delete` and `cron` (rotate big logs, then delete
-//! logs every member has written back).
+//! logs every member has written back, then purge old tombstones).
 
 use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use mars_core::lamport::Stamp;
+use mars_core::tree::TOMBSTONE;
 
 use mars_core::names::{LogName, LOG_ROTATE, MAX_LOG_NUMBER};
 use mars_core::retention::delete_limit;
@@ -11,6 +17,7 @@ use crate::cli::Target;
 use crate::config::Ctx;
 use crate::error::{Error, Result};
 use crate::kernel::{wait_for, Progress};
+use crate::links::{link_stamp, now_stamp};
 use crate::plan::Plan;
 use crate::state::{Actual, LogFile, Resource};
 use crate::units::human;
@@ -251,7 +258,69 @@ pub fn cron(ctx: &Ctx, rotate_size: u64) -> Result<()> {
         println!("The kernel module is not loaded: no log rotation.");
     }
     let rs = load_targets(ctx, &Target::All)?;
-    delete_logs(ctx, &rs, !ctx.verbose)
+    delete_logs(ctx, &rs, !ctx.verbose)?;
+    purge_tombstones(ctx)
+}
+
+/// How long a tombstone (`.deleted`) stays: every peer that was away for
+/// less than this learns of the deletion when it comes back.
+pub const TOMBSTONE_KEEP: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Tombstones under `dir` (relative to `base`) stamped before `limit`,
+/// as paths relative to `base`. Hidden entries (temporary names,
+/// resources being deleted) and `lost+found` are skipped.
+pub fn old_tombstones(base: &Path, rel: &str, limit: Stamp, out: &mut Vec<String>) -> Result<()> {
+    let dir = if rel.is_empty() {
+        base.to_path_buf()
+    } else {
+        base.join(rel)
+    };
+    for name in crate::state::list_dir(&dir)? {
+        if rel.is_empty() && name == "lost+found" {
+            continue;
+        }
+        let r = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let p = dir.join(&name);
+        let Ok(md) = fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if md.is_dir() {
+            old_tombstones(base, &r, limit, out)?;
+        } else if md.file_type().is_symlink()
+            && fs::read_link(&p).is_ok_and(|t| t.as_os_str() == TOMBSTONE)
+            && link_stamp(&p).is_ok_and(|s| s < limit)
+        {
+            out.push(r);
+        }
+    }
+    Ok(())
+}
+
+/// Removes tombstones older than [`TOMBSTONE_KEEP`] anywhere in /mars.
+fn purge_tombstones(ctx: &Ctx) -> Result<()> {
+    let now = now_stamp();
+    let limit =
+        Stamp::new(now.sec.saturating_sub(TOMBSTONE_KEEP.as_secs()), 0).unwrap_or(Stamp::ZERO);
+    let mut old = Vec::new();
+    old_tombstones(&ctx.mars, "", limit, &mut old)?;
+    if old.is_empty() {
+        return Ok(());
+    }
+    let mut plan = Plan::new();
+    for rel in &old {
+        plan.remove(rel.clone());
+    }
+    if commit(ctx, &plan)? {
+        println!(
+            "Purged {} tombstone(s) (deleted links) older than 7 days.",
+            old.len()
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

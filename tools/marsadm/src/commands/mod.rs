@@ -37,7 +37,15 @@ pub fn dispatch(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<i32
 fn run(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()> {
     use switches::Op;
     match cmd {
-        Command::CreateCluster { ip } => cluster::create_cluster(ctx, ip.as_deref()),
+        Command::CreateCluster { address } => cluster::create_cluster(ctx, address.as_deref()),
+        Command::JoinCluster {
+            peer,
+            address,
+            secret_file,
+        } => cluster::join_cluster(ctx, peer, address.as_deref(), secret_file.as_deref()),
+        Command::LeaveCluster { force } => cluster::leave_cluster(ctx, *force),
+        Command::WaitCluster => cluster::wait_cluster(ctx),
+        Command::UpdateCluster { wait } => cluster::update_cluster(ctx, *wait),
         Command::CreateResource { res, dev, size } => {
             resource::create_resource(ctx, probe, res, dev, *size)
         }

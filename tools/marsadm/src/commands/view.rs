@@ -55,7 +55,8 @@ impl Macro {
 pub fn build(ctx: &Ctx, target: &Target) -> Result<Report> {
     need_mars_dir(ctx)?;
     let c = Cluster::read(&ctx.mars)?;
-    if c.uuid.is_none() {
+    let joining = std::fs::symlink_metadata(ctx.path(mars_core::names::JOIN_VIA)).is_ok();
+    if c.uuid.is_none() && !joining {
         return Err(Error::refused(format!(
             "there is no MARS cluster in {} (no uuid link)",
             ctx.mars.display()
