@@ -242,10 +242,18 @@ long mars_read_secret(const char *path, void *buf, size_t len)
 	return n;
 }
 
-/* /proc/sys/mars/peers: the cluster layer's text, under mars_peers_lock. */
+/*
+ * /proc/sys/mars/peers: the cluster layer's text, under mars_peers_lock.
+ * A read at offset 0 makes the text anew into mars_peers_text; reads at
+ * later offsets continue in that same text, so a reader that reads in
+ * pieces never sees lines torn between two versions.
+ */
+#define MARS_PEERS_TEXT (64 * 1024)
+
 static DEFINE_MUTEX(mars_peers_lock);
 static size_t (*mars_peers_fn)(void *ctx, char *buf, size_t len);
 static void *mars_peers_ctx;
+static char *mars_peers_text;
 
 void mars_peers_register(size_t (*fn)(void *ctx, char *buf, size_t len),
 			 void *ctx)
@@ -253,28 +261,33 @@ void mars_peers_register(size_t (*fn)(void *ctx, char *buf, size_t len),
 	mutex_lock(&mars_peers_lock);
 	mars_peers_fn = fn;
 	mars_peers_ctx = ctx;
+	if (!fn) {
+		kvfree(mars_peers_text);
+		mars_peers_text = NULL;
+	}
 	mutex_unlock(&mars_peers_lock);
 }
-
-#define MARS_PEERS_TEXT (64 * 1024)
 
 int mars_peers_sysctl(const struct ctl_table *table, int dir, void *buf,
 		      size_t *lenp, loff_t *ppos)
 {
-	char *text __free(kvfree) = NULL;
 	struct ctl_table tmp = { .maxlen = MARS_PEERS_TEXT };
-	size_t n = 0;
+	static char empty[1];
+	size_t n;
+	int err;
 
 	if (SYSCTL_USER_TO_KERN(dir))
 		return -EPERM;
-	text = kvzalloc(MARS_PEERS_TEXT, GFP_KERNEL);
-	if (!text)
-		return -ENOMEM;
 	mutex_lock(&mars_peers_lock);
-	if (mars_peers_fn)
-		n = mars_peers_fn(mars_peers_ctx, text, MARS_PEERS_TEXT - 1);
+	if (mars_peers_fn && !mars_peers_text)
+		mars_peers_text = kvzalloc(MARS_PEERS_TEXT, GFP_KERNEL);
+	if (mars_peers_fn && mars_peers_text && *ppos == 0) {
+		n = mars_peers_fn(mars_peers_ctx, mars_peers_text,
+				  MARS_PEERS_TEXT - 1);
+		mars_peers_text[min_t(size_t, n, MARS_PEERS_TEXT - 1)] = 0;
+	}
+	tmp.data = mars_peers_text ? mars_peers_text : empty;
+	err = proc_dostring(&tmp, dir, buf, lenp, ppos);
 	mutex_unlock(&mars_peers_lock);
-	text[min_t(size_t, n, MARS_PEERS_TEXT - 1)] = 0;
-	tmp.data = text;
-	return proc_dostring(&tmp, dir, buf, lenp, ppos);
+	return err;
 }

@@ -2,11 +2,14 @@
 //! whether a received entry replaces the local one.
 //!
 //! Exchanged = every path [`LinkKind::parse`] accepts except `join-via`.
-//! An owned path (`ips/ip-H`, `actual-H/*`, and inside `resource-R/`:
-//! `actual-H/*`, `todo-H/*`, `replay-H`, `version-N-H`, `data-H`,
-//! `device-H`, `syncstatus-H`, `syncpos-H`) is written and sent only by its
-//! owner H; shared paths (`uuid`, `resource-R/size`, `resource-R/primary`)
-//! are sent and relayed by every member. An entry wins iff
+//! An owned path (`actual-H/*`, and inside `resource-R/`: `actual-H/*`,
+//! `todo-H/*`, `replay-H`, `version-N-H`, `data-H`, `device-H`,
+//! `syncstatus-H`, `syncpos-H`) is written and sent only by its owner H;
+//! shared paths (`uuid`, `ips/ip-H`, `resource-R/size`,
+//! `resource-R/primary`) are sent and relayed by every member. The member
+//! list `ips/` must be shared: a host that joined through one member
+//! learns the others, and they learn it, only by relay (each host
+//! connects only to the hosts it knows of). An entry wins iff
 //! `(stamp, target bytes)` is lexicographically greater, so every node
 //! picks the same winner whatever the order of arrival. A deletion is the
 //! tombstone target [`TOMBSTONE`], valid for every exchanged link.
@@ -25,8 +28,7 @@ pub fn owner(path: &str) -> Result<Option<HostName>, LinkError> {
     for part in path.split('/') {
         let host = match parse_entry_name(part) {
             Ok(
-                Entry::Ip(h)
-                | Entry::Actual(h)
+                Entry::Actual(h)
                 | Entry::Todo(h)
                 | Entry::Replay(h)
                 | Entry::Data(h)
@@ -170,7 +172,7 @@ mod tests {
     fn owners() {
         let cases = [
             ("uuid", None),
-            ("ips/ip-b", Some("b")),
+            ("ips/ip-b", None),
             ("actual-b/alive", Some("b")),
             ("actual-b/whatever-key", Some("b")),
             ("resource-r/size", None),
@@ -244,7 +246,7 @@ mod tests {
         assert!(relayable(&a, "resource-r/primary"));
         assert!(relayable(&a, "ips/ip-a"));
         assert!(relayable(&a, "resource-r/todo-a/attach"));
-        assert!(!relayable(&a, "ips/ip-b"));
+        assert!(relayable(&a, "ips/ip-b"));
         assert!(!relayable(&a, "resource-r/actual-b/is-primary"));
     }
 
@@ -292,16 +294,17 @@ mod tests {
             d(&b, "resource-R/size", st(5), "1", None),
             Err(Refusal::Invalid(LinkError::Path(_)))
         ));
+        // The member list is shared: relayed by anyone, newest wins.
         assert_eq!(
             d(&b, "ips/ip-c", st(5), "1.2.3.4", None),
-            Err(Refusal::WrongSender)
+            Ok(Decision::Adopt)
         );
         assert_eq!(
             d(&c, "ips/ip-c", st(5), "1.2.3.4", None),
             Ok(Decision::Adopt)
         );
         assert_eq!(
-            d(&b, "ips/ip-a", st(5), "1.2.3.4", None),
+            d(&b, "actual-a/alive", st(5), "5.000000000", None),
             Err(Refusal::OwnEntry)
         );
         assert_eq!(

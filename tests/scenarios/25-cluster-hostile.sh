@@ -43,8 +43,8 @@ install -m 0600 "$(_gdir 1)/ctl/secret-out" "$(_gdir 3)/ctl/secret-in"
 rm -f "$(_gdir 1)/ctl/secret-out"
 must 3 "$wire auth 10.0.0.1 --secret-file /ctl/secret-in"
 must 3 "$wire replay 10.0.0.1 --secret-file /ctl/secret-in"
-must 3 "$wire foreign-entries 10.0.0.1 --secret-file /ctl/secret-in --host intruder --entries actual-g1/alive=1.000000000 resource-x/todo-g2/attach=1 ips/ip-g2=10.9.9.9"
-must 1 'test ! -e /mars/resource-x/todo-g2/attach && test "$(readlink /mars/ips/ip-g2)" = 10.0.0.2'
+must 3 "$wire foreign-entries 10.0.0.1 --secret-file /ctl/secret-in --host intruder --entries actual-g1/alive=1.000000000 resource-x/todo-g2/attach=1 actual-g2/alive=1.000000000"
+must 1 'test ! -e /mars/resource-x/todo-g2/attach && test "$(readlink /mars/actual-g2/alive)" != 1.000000000 && test "$(readlink /mars/actual-g1/alive)" != 1.000000000'
 must 1 'dmesg | grep "refused" | tail -n 3'
 must 3 "$wire flood 10.0.0.1 --count 100"
 must 3 "$wire flood 10.0.0.1 --count 100"
