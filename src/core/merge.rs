@@ -25,6 +25,12 @@ use super::tree::{LinkError, LinkKind, ValueError, TOMBSTONE};
 /// not exchanged: see [`is_exchanged`].)
 pub fn owner(path: &str) -> Result<Option<HostName>, LinkError> {
     LinkKind::parse(path)?;
+    Ok(owner_of_link(path))
+}
+
+/// The owner of a path already accepted by [`LinkKind::parse`]: the host
+/// of the first component that names one.
+fn owner_of_link(path: &str) -> Option<HostName> {
     for part in path.split('/') {
         let host = match parse_entry_name(part) {
             Ok(
@@ -41,9 +47,9 @@ pub fn owner(path: &str) -> Result<Option<HostName>, LinkError> {
             // names inside `actual-H/` (already past the owner then).
             _ => continue,
         };
-        return Ok(Some(host));
+        return Some(host);
     }
-    Ok(None)
+    None
 }
 
 /// Whether `path` is a link exchanged between members.
@@ -123,7 +129,7 @@ pub fn decide(
     if !stamp.is_valid() {
         return Err(Refusal::Invalid(LinkError::Value(ValueError::BadStamp)));
     }
-    if let Some(o) = owner(path).map_err(Refusal::Invalid)? {
+    if let Some(o) = owner_of_link(path) {
         if o == *me && sender != me {
             return Err(Refusal::OwnEntry);
         }
@@ -143,13 +149,9 @@ pub fn decide(
 /// Whether host `me` may send the entry at `path`: exchanged, and shared or
 /// owned by `me` (entries of third hosts are never relayed).
 pub fn relayable(me: &HostName, path: &str) -> bool {
-    if !is_exchanged(path) {
-        return false;
-    }
-    match owner(path) {
-        Ok(None) => true,
-        Ok(Some(o)) => o == *me,
-        Err(_) => false,
+    match LinkKind::parse(path) {
+        Ok(LinkKind::JoinVia) | Err(_) => false,
+        Ok(_) => owner_of_link(path).is_none_or(|o| o == *me),
     }
 }
 

@@ -64,10 +64,17 @@ fn documented_vector() {
     println!("mac(server)   = {}", hex(&server));
     println!("mac(client)   = {}", hex(&client));
     assert_eq!(input.len(), 9 + 1 + 2 + 16 + 32 + 32 + 2 + 5 + 2 + 4);
+    assert_eq!(hex(&input), INPUT_SERVER);
     assert_eq!(hex(&server), SERVER_MAC);
     assert_eq!(hex(&client), CLIENT_MAC);
     assert!(!macs_equal(&server, &client));
 }
 
+const INPUT_SERVER: &str = concat!(
+    "4d4152532d41555448010200101112131415161718191a1b1c1d1e1f",
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f",
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f",
+    "0500616c706861040062657461",
+);
 const SERVER_MAC: &str = "6f19cf0f3f3742faef29f659da4217a0f77f6debe829b1bc2ae50e42a955e88b";
 const CLIENT_MAC: &str = "f26471e5b5c155510050a9b45674070affaf0916ad41433bbeecbf91262c3e72";

@@ -150,6 +150,38 @@ fn write_seeds() {
         std::fs::write(d.join(format!("payload-{i}")), p).unwrap();
     }
 
+    let d = dir("merge_decide");
+    let secret = mars_core::auth::format_secret(&[0x5a; 32]);
+    std::fs::write(d.join("secret"), secret).unwrap();
+    for (i, (sec, parts)) in [
+        (5, ["a", "b", "resource-r/size", "1024", "512"]),
+        (5, ["a", "b", "ips/ip-b", "10.0.0.2:7777", ""]),
+        (5, ["a", "b", "ips/ip-a", "10.0.0.1", ""]),
+        (5, ["a", "b", "resource-r/todo-c/attach", "1", ""]),
+        (
+            5,
+            ["a", "b", "actual-b/alive", "5.000000000", "4.000000000"],
+        ),
+        (u64::MAX, ["a", "b", "uuid", ".deleted", ""]),
+        (5, ["a", "b", "join-via", "[::1]:7777", ""]),
+        (
+            5,
+            ["a", "b", "resource-r/version-000000001-b", ".deleted", "x"],
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // stamp, local stamp, now, max_future: (sec u64, nsec as u64) each.
+        let mut seed = Vec::new();
+        for (s, ns) in [(sec, 1u64), (sec, 0), (1000, 0), (300, 0)] {
+            seed.extend_from_slice(&u64::to_le_bytes(s));
+            seed.extend_from_slice(&u64::to_le_bytes(ns)[..4]);
+        }
+        seed.extend_from_slice(parts.join("\0").as_bytes());
+        std::fs::write(d.join(format!("seed-{i}")), seed).unwrap();
+    }
+
     let d = dir("tree_parsers");
     for (i, s) in [
         "resource-r1",
