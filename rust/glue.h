@@ -195,6 +195,9 @@ u64 mars_real_ns(void);
 void mars_sleep_ms(unsigned int ms);
 /* Any context: how many triggers were requested since load. */
 unsigned int mars_trigger_generation(void);
+/* Any context: count a link the module wrote; how many so far. */
+void mars_tree_changed(void);
+unsigned int mars_tree_generation(void);
 /* Any context: moves the Lamport clock to at least @ns (bounds are checked
  * by the caller, src/net/clock.rs). */
 void mars_lamport_merge(u64 ns);

@@ -65,6 +65,19 @@ unsigned int mars_trigger_generation(void)
 	return atomic_read(&mars_trigger_gen);
 }
 
+/* Links the module itself wrote (src/tree.rs), for the cluster layer. */
+static atomic_t mars_tree_gen = ATOMIC_INIT(0);
+
+void mars_tree_changed(void)
+{
+	atomic_inc(&mars_tree_gen);
+}
+
+unsigned int mars_tree_generation(void)
+{
+	return atomic_read(&mars_tree_gen);
+}
+
 u64 mars_mono_ns(void)
 {
 	return ktime_get_ns();

@@ -42,6 +42,8 @@ use kernel::sync::{new_mutex, Arc, Mutex};
 
 /// Milliseconds between exchange rounds when nothing triggers one.
 const ROUND_MS: u64 = 3000;
+/// Shortest time between two rescans for links the module wrote itself.
+const SCAN_GAP_MS: u64 = 500;
 
 /// Why a connection ended or could not be made (the `REASON` column of
 /// `/proc/sys/mars/peers`).
@@ -321,15 +323,16 @@ impl Cluster {
     }
 
     /// The peers wanted now: every live `ips/ip-HOST` but ours (only while
-    /// ours is live), and `join-via`.
+    /// ours is listed), and `join-via`.
     #[inline(never)]
     fn wanted_peers(&self) -> KVec<(Option<HostName>, IpValue)> {
         let mut out = KVec::new();
         {
             let index = self.index.lock();
-            let me_live = index
-                .get(&fmt_ip_path(&self.host))
-                .is_some_and(|(_, t)| t != TOMBSTONE);
+            // Our own entry, live or the tombstone `leave-cluster` wrote:
+            // the tombstone still has to reach the peers, so they stay
+            // until marsadm removed `ips/` here.
+            let me_listed = index.get(&fmt_ip_path(&self.host)).is_some();
             for s in index.slots() {
                 let Some(name) = s.path().strip_prefix("ips/ip-") else {
                     continue;
@@ -337,7 +340,7 @@ impl Cluster {
                 let (Ok(host), Ok(addr)) = (HostName::new(name), IpValue::parse(s.target())) else {
                     continue;
                 };
-                if me_live && host != self.host {
+                if me_listed && host != self.host && s.target() != TOMBSTONE {
                     let _ = out.push((Some(host), addr), GFP_KERNEL);
                 }
             }
@@ -543,17 +546,26 @@ impl Manager {
 impl ThreadMain for Manager {
     fn run(&self) {
         let mut running = KVec::new();
-        let mut last_gen = fnet::trigger_generation();
-        let mut next = 0u64;
+        let mut last_trigger = fnet::trigger_generation();
+        let mut last_write = fnet::tree_generation();
+        let (mut next, mut last_scan) = (0u64, 0u64);
         while !ffi::should_stop() {
-            let gen = fnet::trigger_generation();
             let now = fnet::mono_ns();
             // The heartbeat only on the timer: a trigger follows every
             // adopted remote change, and a heartbeat there would answer
             // each heartbeat received with one sent, without end.
             let timer = now >= next;
-            if gen != last_gen || timer {
-                last_gen = gen;
+            // A trigger (marsadm, an adopted remote change) rescans now;
+            // links the module wrote itself (replay positions move with
+            // every writeback batch) at most every SCAN_GAP_MS.
+            let trigger = fnet::trigger_generation();
+            let write = fnet::tree_generation();
+            let written = write != last_write
+                && now.saturating_sub(last_scan) >= SCAN_GAP_MS * 1_000_000;
+            if timer || trigger != last_trigger || written {
+                last_trigger = trigger;
+                last_write = write;
+                last_scan = now;
                 if timer {
                     next = now.saturating_add(ROUND_MS * 1_000_000);
                 }

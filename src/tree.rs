@@ -57,7 +57,10 @@ pub(crate) fn read(path: &Path) -> Result<Option<Value>> {
 pub(crate) fn write(path: &Path, value: &str) -> Result {
     let stamp = lamport_stamp();
     let target = fpath!("{}", value)?;
-    ffi::symlink(path, &target, stamp.sec, stamp.nsec)
+    ffi::symlink(path, &target, stamp.sec, stamp.nsec)?;
+    // The cluster layer sends it to the peers within 100 ms.
+    ffi::net::tree_changed();
+    Ok(())
 }
 
 /// Writes link `path` -> `value` and makes it durable before returning:

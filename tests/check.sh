@@ -77,6 +77,7 @@ section "host: install, systemd units, dkms.conf"
 step host/install tests/host/install.sh
 step host/systemd-units tests/host/systemd-units.sh
 step host/dkms-conf tests/host/dkms.sh
+step host/wire-client-vector /usr/bin/python3 tests/vm/guest/mars-wire.py selftest
 
 section "host: fuzz (${FUZZ_SECONDS}s per target)"
 if [ -x tools/fuzz.sh ]; then

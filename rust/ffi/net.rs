@@ -66,6 +66,8 @@ mod raw {
         pub(super) fn mars_real_ns() -> u64;
         pub(super) fn mars_sleep_ms(ms: u32);
         pub(super) fn mars_trigger_generation() -> u32;
+        pub(super) fn mars_tree_changed();
+        pub(super) fn mars_tree_generation() -> u32;
         pub(super) fn mars_lamport_merge(ns: u64);
         pub(super) fn mars_max_future_s() -> u32;
         pub(super) fn mars_trigger();
@@ -131,6 +133,18 @@ pub(crate) fn sleep_ms(ms: u32) {
 pub(crate) fn trigger_generation() -> u32 {
     // SAFETY: no preconditions.
     unsafe { raw::mars_trigger_generation() }
+}
+
+/// Counts a link the module wrote (the cluster layer rescans soon).
+pub(crate) fn tree_changed() {
+    // SAFETY: no preconditions.
+    unsafe { raw::mars_tree_changed() }
+}
+
+/// How many links the module wrote since it was loaded (wrapping).
+pub(crate) fn tree_generation() -> u32 {
+    // SAFETY: no preconditions.
+    unsafe { raw::mars_tree_generation() }
 }
 
 /// Wakes the control thread and the cluster layer.

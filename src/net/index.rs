@@ -13,7 +13,7 @@
 use crate::ffi::{self, fpath};
 use crate::mars_core::lamport::Stamp;
 use crate::mars_core::merge;
-use crate::mars_core::names::{parse_entry_name, Entry};
+use crate::mars_core::names::{parse_entry_name, Entry, HostName};
 use crate::tree;
 use kernel::prelude::*;
 
@@ -26,6 +26,9 @@ pub(crate) struct Slot {
     target: KVec<u8>,
     pub(crate) stamp: Stamp,
     pub(crate) seq: u64,
+    /// The host owning the path (`None`: shared), parsed once here rather
+    /// than on every round of every peer.
+    owner: Option<HostName>,
     seen: bool,
 }
 
@@ -38,6 +41,12 @@ impl Slot {
     /// Link target.
     pub(crate) fn target(&self) -> &str {
         core::str::from_utf8(&self.target).unwrap_or("")
+    }
+
+    /// Whether host `me` may send this link (shared, or owned by `me`):
+    /// `mars_core::merge::relayable` without parsing the path again.
+    pub(crate) fn relayable_by(&self, me: &HostName) -> bool {
+        self.owner.is_none_or(|o| o == *me)
     }
 }
 
@@ -103,6 +112,7 @@ impl Index {
                     target: bytes_of(target)?,
                     stamp,
                     seq: self.seq.saturating_add(1),
+                    owner: merge::owner(path).map_err(|_| EINVAL)?,
                     seen: true,
                 };
                 self.slots.reserve(1, GFP_KERNEL)?;
@@ -190,8 +200,11 @@ impl Index {
         match ffi::readlink(&path, &mut buf) {
             Ok((target, sec, nsec)) => {
                 let stamp = Stamp::new(sec, nsec).unwrap_or(Stamp::ZERO);
-                self.upsert(rel, stamp, target)?;
-                Ok(())
+                match self.upsert(rel, stamp, target) {
+                    // Not a link of the grammar: not ours to send.
+                    Err(e) if e == EINVAL => Ok(()),
+                    r => r.map(|_| ()),
+                }
             }
             // Gone meanwhile, not a link, or a target too long to send.
             Err(_) => Ok(()),

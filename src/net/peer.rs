@@ -10,7 +10,6 @@ use super::{Cluster, Fail, LinkState, PeerStatus};
 use crate::ffi::net::{self as fnet, Socket};
 use crate::ffi::{self, fpath, Thread, ThreadMain};
 use crate::mars_core::exchange::Cursor;
-use crate::mars_core::merge;
 use crate::mars_core::names::HostName;
 use crate::mars_core::tree::IpValue;
 use crate::mars_core::wire::{Entries, EntriesBuilder, Message, TreeEntry};
@@ -171,7 +170,7 @@ impl PeerMain {
         let mut buf = KVVec::from_elem(0u8, BATCH_BYTES, GFP_KERNEL).map_err(|_| Fail::NoMemory)?;
         let mut b = EntriesBuilder::new(&mut buf);
         for s in index.changed_since(sent) {
-            if !merge::relayable(&me, s.path()) {
+            if !s.relayable_by(&me) {
                 continue;
             }
             let e = TreeEntry {

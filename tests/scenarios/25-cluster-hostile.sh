@@ -21,7 +21,9 @@ wire='python3 /repo/tests/vm/guest/mars-wire.py'
 # Wrong secret: join-cluster times out naming the refusal; both members
 # log it (rate-limited); g3's /mars holds nothing of the cluster.
 must 3 'python3 -c "import os; print(os.urandom(32).hex())" >/tmp/bad-secret && chmod 600 /tmp/bad-secret'
-out=$(on 3 'marsadm join-cluster 10.0.0.1 --address 10.0.0.3 --secret-file /tmp/bad-secret --timeout 15; echo "exit=$?"; cat /proc/sys/mars/peers')
+# (Outputs go through /ctl: `$(on ...)` would lose the command counter.)
+must 3 'marsadm join-cluster 10.0.0.1 --address 10.0.0.3 --secret-file /tmp/bad-secret --timeout 15 >/ctl/join.out 2>&1; echo "exit=$?" >>/ctl/join.out; cat /proc/sys/mars/peers >>/ctl/join.out'
+out=$(cat "$(_gdir 3)/ctl/join.out")
 echo "$out" | tee "$RESULTS/wrong-secret.txt"
 echo "$out" | grep -q 'exit=3' || fail "join-cluster with a wrong secret did not time out (exit 3)"
 echo "$out" | grep -q 'auth-failed' || fail "the refusal does not say auth-failed"
@@ -55,8 +57,9 @@ t=$(trees_equal_within 10 1 2) || exit 1
 echo "after the hostile input: g1 and g2 converged in ${t}s" | tee -a "$RESULTS/cluster-times"
 must 1 'marsadm wait-cluster --timeout 30'
 # Sessions end, memory comes back (slab within 8 MiB of before), no leak.
-mem=$(on 1 'sleep 8; grep -E "^(MemAvailable|Slab):" /proc/meminfo | tee /ctl/mem-after; cat /ctl/mem-before')
-echo "$mem" | tee "$RESULTS/memory.txt"
+must 1 'sleep 8; grep -E "^(MemAvailable|Slab):" /proc/meminfo >/ctl/mem-after'
+cat "$(_gdir 1)/ctl/mem-before" "$(_gdir 1)/ctl/mem-after" | tee "$RESULTS/memory.txt"
 must 1 'b=$(awk "/Slab/ {print \$2}" /ctl/mem-before); a=$(awk "/Slab/ {print \$2}" /ctl/mem-after); echo "slab before $b kB after $a kB"; test $((a - b)) -lt 8192'
-leaks=$(on 1 'echo scan > /sys/kernel/debug/kmemleak; sleep 6; echo scan > /sys/kernel/debug/kmemleak; cat /sys/kernel/debug/kmemleak')
+must 1 'echo scan > /sys/kernel/debug/kmemleak; sleep 6; echo scan > /sys/kernel/debug/kmemleak; cat /sys/kernel/debug/kmemleak >/ctl/leaks'
+leaks=$(cat "$(_gdir 1)/ctl/leaks")
 [ -z "$leaks" ] || fail "kmemleak after the hostile input: $leaks"

@@ -7,11 +7,13 @@
 #   cluster_join K VIA        copy VIA's secret to K (0600, through the
 #                             control shares, like scp), join-cluster via
 #                             10.0.0.VIA
-#   tree_watch K...           a loop on each guest writes the md5 of its
-#                             exchanged tree (tree-dump.sh) to ctl/tree.md5
-#                             every 0.3 s
+#   tree_watch K...           a loop on each guest writes its exchanged tree
+#                             (tree-dump.sh) to ctl/tree.txt and its md5 to
+#                             ctl/tree.md5 every 0.3 s
 #   trees_equal_within S K... seconds until the watched trees of K... are
-#                             equal (prints it), fails after S seconds
+#                             equal (prints it), fails after S seconds; with
+#                             REQUIRE=REGEX, also until every tree has a
+#                             line matching REGEX
 
 cluster_node() {
 	must "$1" 'mkfs.ext4 -q -F $DISK_MARS && mount $DISK_MARS /mars && insmod $MARS_KO'
@@ -32,7 +34,11 @@ cluster_join() {
 tree_watch() {
 	local k
 	for k in "$@"; do
-		on_bg "$k" 'while :; do /repo/tests/vm/guest/tree-dump.sh | md5sum >/ctl/tree.tmp; mv /ctl/tree.tmp /ctl/tree.md5; sleep 0.3; done'
+		# Every version of the tree is kept in ctl/trees/ (for a failure's
+		# post-mortem: which link arrived late).
+		on_bg "$k" 'mkdir -p /ctl/trees; while :; do /repo/tests/vm/guest/tree-dump.sh >/ctl/tree.new; md5sum </ctl/tree.new >/ctl/tree.tmp
+			cmp -s /ctl/tree.tmp /ctl/tree.md5 || cp /ctl/tree.new /ctl/trees/$(date +%s.%N)
+			mv /ctl/tree.new /ctl/tree.txt; mv /ctl/tree.tmp /ctl/tree.md5; sleep 0.3; done'
 	done
 }
 
@@ -47,6 +53,9 @@ trees_equal_within() {
 			[ -n "$sum" ] || same=0
 			[ -z "$first" ] && first=$sum
 			[ "$sum" = "$first" ] || same=0
+			if [ -n "${REQUIRE:-}" ]; then
+				grep -Eq "$REQUIRE" "$(_gdir "$k")/ctl/tree.txt" 2>/dev/null || same=0
+			fi
 		done
 		now=$(date +%s.%N)
 		if [ "$same" = 1 ]; then

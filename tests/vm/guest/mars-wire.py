@@ -163,9 +163,10 @@ def main():
         choices=[
             "auth", "wrong-secret", "garbage", "truncated", "huge", "bad-crc",
             "replay", "before-auth", "bad-version", "flood", "foreign-entries",
+            "selftest",
         ],
     )
-    ap.add_argument("addr")
+    ap.add_argument("addr", nargs="?", default="")
     ap.add_argument("--port", type=int, default=7777)
     ap.add_argument("--secret-file", default="/mars/cluster-secret")
     ap.add_argument("--host", default="intruder")
@@ -180,6 +181,24 @@ def main():
         print(f"{args.mode}: FAIL: connection still open after {seconds}s")
         return 1
 
+    if args.mode == "selftest":
+        # The test vector of docs/protocol.md.
+        seq = lambda start, n: bytes((start + i) & 0xFF for i in range(n))
+        secret, uuid, nc, ns = seq(0, 32), seq(0x10, 16), seq(0x20, 32), seq(0x40, 32)
+        want = {
+            1: "6f19cf0f3f3742faef29f659da4217a0f77f6debe829b1bc2ae50e42a955e88b",
+            2: "f26471e5b5c155510050a9b45674070affaf0916ad41433bbeecbf91262c3e72",
+        }
+        for role, mac in want.items():
+            got = hmac.new(secret, mac_input(role, 2, uuid, nc, ns, "alpha", "beta"), hashlib.sha256).hexdigest()
+            if got != mac:
+                print(f"selftest: FAIL: role {role} MAC {got}, want {mac}")
+                return 1
+        if crc32c(b"123456789") != 0xE3069283:
+            print("selftest: FAIL: crc32c")
+            return 1
+        print("selftest: ok (protocol.md test vector, CRC-32C check value)")
+        return 0
     if args.mode == "auth":
         s, ok, _ = handshake(args, read_secret(args.secret_file), args.host)
         if not ok:
