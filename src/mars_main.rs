@@ -25,6 +25,7 @@ pub mod mars_core {
     pub mod log;
     pub mod merge;
     pub mod names;
+    pub mod plan;
     pub mod retention;
     pub mod sort;
     pub mod tree;

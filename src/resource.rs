@@ -7,6 +7,7 @@
 use super::ffi::{self, fpath, Bdev, Disk, Path, Thread};
 use super::logfile::LogWriter;
 use super::mars_core::names::{DeviceName, HostName, ResourceName};
+use super::mars_core::plan::{self, Step};
 use super::mars_core::tree::{
     parse_size, parse_switch, parse_u64, DataPath, PrimaryValue, ReplayValue,
 };
@@ -181,6 +182,7 @@ impl Resource {
     }
 
     /// Opens the data device and replays the logs onto it.
+    #[inline(never)] // big: keep it out of `execute`'s frame
     fn attach(&mut self, wanted: &Wanted) -> core::result::Result<(), Message> {
         let Some(data) = wanted.data.as_ref() else {
             return Err(Message::new(format_args!(
@@ -310,6 +312,7 @@ impl Resource {
     }
 
     /// Starts the primary data path: a new log, the threads, the device.
+    #[inline(never)] // big: keep it out of `execute`'s frame
     fn start_primary(&mut self, wanted: &Wanted) -> Result {
         let name = self.name;
         let host = self.host;
@@ -416,80 +419,90 @@ impl Resource {
         }
     }
 
-    /// Moves towards `wanted` (`None`: the resource is gone from the tree).
+    /// Moves towards `wanted` (`None`: the resource is gone from the tree):
+    /// executes the steps of [`plan::plan`] in order, stopping at the first
+    /// that fails, then passes the tunables to a running primary.
     #[inline(never)] // see `Control::scan`: keeps its frame small
     pub(crate) fn converge(&mut self, wanted: Option<&Wanted>, space_low: bool) {
-        let want_attached = wanted.is_some_and(|w| w.data.is_some() && w.attach);
-        let want_primary = want_attached && wanted.is_some_and(|w| w.primary_here);
-        if !want_attached {
-            // Going down clears a previous error: the operator may retry.
-            self.blocked = false;
-        }
-        if want_primary && !self.blocked {
-            if let Some(w) = wanted {
-                if self.attached.is_none() {
-                    if let Err(msg) = self.attach(w) {
-                        self.fail(msg);
-                        return;
-                    }
-                }
-                if !self.is_primary() {
-                    if let Err(e) = self.start_primary(w) {
-                        let msg = Message::new(format_args!(
-                            "cannot start the device: {}",
-                            errno_words(e)
-                        ));
-                        self.fail(msg);
-                        return;
-                    }
-                    self.error = None;
-                }
-            }
-        } else if want_attached && !self.blocked && self.attached.is_none() {
-            if let Some(w) = wanted {
-                match self.attach(w) {
-                    Ok(()) => self.error = None,
-                    Err(msg) => self.fail(msg),
-                }
+        let want = plan::Wanted {
+            in_tree: wanted.is_some(),
+            member: wanted.is_some_and(|w| w.data.is_some()),
+            attach: wanted.is_some_and(|w| w.attach),
+            primary_here: wanted.is_some_and(|w| w.primary_here),
+        };
+        let engine = self
+            .attached
+            .as_ref()
+            .and_then(|a| a.primary.as_ref())
+            .map(|p| &p.engine);
+        let actual = plan::Actual {
+            attached: self.attached.is_some(),
+            primary: engine.is_some(),
+            blocked: self.blocked,
+            error: self.error.is_some(),
+            data_path_failed: engine.is_some_and(|e| e.failed.load(Relaxed)),
+        };
+        for step in plan::plan(&want, &actual).iter() {
+            if !self.execute(*step, wanted) {
+                break;
             }
         }
-        if !want_primary && self.is_primary() {
-            match self.stop_primary() {
-                Ok(()) => {
-                    if !self.blocked {
-                        self.error = None;
-                    }
-                }
-                Err(opens) => {
-                    self.error = Some(Message::new(format_args!(
-                        "/dev/mars/{} is in use (open count {}): close it first",
-                        self.name.as_str(),
-                        opens
-                    )));
-                }
-            }
-        }
-        if !want_attached && !self.is_primary() {
-            self.detach();
-            if self.error.as_ref().is_some_and(|_| !self.blocked) {
-                self.error = None;
-            }
-        }
-        let mut data_path_failed = false;
         if let Some(p) = self.attached.as_ref().and_then(|a| a.primary.as_ref()) {
             if let Some(w) = wanted {
                 p.engine.rotate_to.store(w.rotate_to, Relaxed);
             }
             p.engine.space_low.store(space_low, Relaxed);
-            data_path_failed = p.engine.failed.load(Relaxed);
         }
-        if data_path_failed && want_primary && !self.blocked {
+    }
+
+    /// Executes one step of a plan; whether it succeeded (see the contract
+    /// in [`plan`]). Failures are recorded in `error` (and `blocked`).
+    #[inline(never)] // see `Control::scan`: keeps its frame small
+    fn execute(&mut self, step: Step, wanted: Option<&Wanted>) -> bool {
+        match step {
+            Step::Unblock => self.blocked = false,
+            Step::Attach => {
+                // `plan` attaches only what is in the tree.
+                let Some(w) = wanted else {
+                    return false;
+                };
+                if let Err(msg) = self.attach(w) {
+                    self.fail(msg);
+                    return false;
+                }
+            }
+            Step::StartPrimary => {
+                let Some(w) = wanted else {
+                    return false;
+                };
+                if let Err(e) = self.start_primary(w) {
+                    let msg = Message::new(format_args!(
+                        "cannot start the device: {}",
+                        errno_words(e)
+                    ));
+                    self.fail(msg);
+                    return false;
+                }
+            }
+            Step::StopPrimary => {
+                if let Err(opens) = self.stop_primary() {
+                    self.error = Some(Message::new(format_args!(
+                        "/dev/mars/{} is in use (open count {}): close it first",
+                        self.name.as_str(),
+                        opens
+                    )));
+                    return false;
+                }
+            }
+            Step::Detach => self.detach(),
+            Step::ClearError => self.error = None,
             // Stays in Error (no restart, not even by secondary/primary)
             // until the operator takes the resource down.
-            self.fail(Message::new(format_args!(
+            Step::FailDataPath => self.fail(Message::new(format_args!(
                 "I/O error on the data path, see dmesg; take the resource down and up to replay the logs"
-            )));
+            ))),
         }
+        true
     }
 
     /// Whether /dev/mars/RES is up here.

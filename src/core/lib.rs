@@ -3,10 +3,10 @@
 //! The transaction log record format and its scanner, the Lamport clock, the
 //! `/mars` symlink-tree grammar, log retention, the wire protocol codec,
 //! peer authentication input, the cluster merge rule and exchange cursor,
-//! and CRC-32C. This crate is pure `core` code: no allocation, no floating
-//! point, no panics on any input. The kernel module includes these files as
-//! a module tree (`#[path = "core"] pub mod mars_core { ... }`); `marsadm`
-//! uses the crate.
+//! the resource state machine (`plan`), and CRC-32C. This crate is pure
+//! `core` code: no allocation, no floating point, no panics on any input.
+//! The kernel module includes these files as a module tree
+//! (`#[path = "core"] pub mod mars_core { ... }`); `marsadm` uses the crate.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -42,6 +42,7 @@ pub mod lamport;
 pub mod log;
 pub mod merge;
 pub mod names;
+pub mod plan;
 pub mod retention;
 pub mod sort;
 pub mod tree;
