@@ -108,7 +108,11 @@ impl Fail {
     fn is_refusal(&self) -> bool {
         matches!(
             self,
-            Fail::AuthFailed | Fail::UuidMismatch | Fail::NoSecret | Fail::SecretMode | Fail::WrongHost
+            Fail::AuthFailed
+                | Fail::UuidMismatch
+                | Fail::NoSecret
+                | Fail::SecretMode
+                | Fail::WrongHost
         )
     }
 }
@@ -270,7 +274,8 @@ impl Cluster {
     pub(crate) fn apply(&self, sender: &HostName, e: &TreeEntry<'_>) -> Result<bool, Refusal> {
         let mut index = self.index.lock();
         let path = fpath!("{}/{}", tree::ROOT, e.path).map_err(|_| Refusal::NotExchanged)?;
-        let mut buf = KVec::<u8>::from_elem(0u8, 1100, GFP_KERNEL).map_err(|_| Refusal::NotExchanged)?;
+        let mut buf =
+            KVec::<u8>::from_elem(0u8, 1100, GFP_KERNEL).map_err(|_| Refusal::NotExchanged)?;
         let local = match ffi::readlink(&path, &mut buf) {
             Ok((t, sec, nsec)) => Some((Stamp::new(sec, nsec).unwrap_or(Stamp::ZERO), t)),
             Err(_) => None,
@@ -426,7 +431,12 @@ fn heartbeat(host: &HostName) -> Result {
     tree::ensure_dir(&dir)?;
     let stamp = tree::lamport_stamp();
     let target = fpath!("{}", stamp)?;
-    ffi::symlink(&fpath!("{}/alive", dir.as_str())?, &target, stamp.sec, stamp.nsec)
+    ffi::symlink(
+        &fpath!("{}/alive", dir.as_str())?,
+        &target,
+        stamp.sec,
+        stamp.nsec,
+    )
 }
 
 /// The real-time clock as a stamp.
@@ -523,13 +533,22 @@ impl Manager {
             }
         }
         for (host, addr) in wanted.iter() {
-            if running.iter().any(|(p, _)| p.key == *host && p.addr == *addr) {
+            if running
+                .iter()
+                .any(|(p, _)| p.key == *host && p.addr == *addr)
+            {
                 continue;
             }
             let started = peer::start(&self.cluster, *host, *addr);
             match started {
                 Ok((p, t)) => {
-                    if self.cluster.peers.lock().push(p.clone(), GFP_KERNEL).is_ok() {
+                    if self
+                        .cluster
+                        .peers
+                        .lock()
+                        .push(p.clone(), GFP_KERNEL)
+                        .is_ok()
+                    {
                         let _ = running.push((p, t), GFP_KERNEL);
                     }
                 }
@@ -560,8 +579,8 @@ impl ThreadMain for Manager {
             // every writeback batch) at most every SCAN_GAP_MS.
             let trigger = fnet::trigger_generation();
             let write = fnet::tree_generation();
-            let written = write != last_write
-                && now.saturating_sub(last_scan) >= SCAN_GAP_MS * 1_000_000;
+            let written =
+                write != last_write && now.saturating_sub(last_scan) >= SCAN_GAP_MS * 1_000_000;
             if timer || trigger != last_trigger || written {
                 last_trigger = trigger;
                 last_write = write;

@@ -194,7 +194,8 @@ pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 /// regular file, `ELOOP` if it is a symlink.
 pub(crate) fn read_secret<'a>(path: &Path, buf: &'a mut [u8]) -> Result<&'a [u8]> {
     // SAFETY: `path` is NUL-terminated; `buf` is valid for its length.
-    let n = check(unsafe { raw::mars_read_secret(path.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) })?;
+    let n =
+        check(unsafe { raw::mars_read_secret(path.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) })?;
     buf.get(..n).ok_or(EINVAL)
 }
 
@@ -286,7 +287,9 @@ impl Socket {
     /// (`EAGAIN` on timeout).
     pub(crate) fn recv(&mut self, buf: &mut [u8]) -> Result<usize> {
         // SAFETY: `sock` is valid; `buf` is valid for writes of its length.
-        check(unsafe { raw::mars_sock_recv(self.sock.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) })
+        check(unsafe {
+            raw::mars_sock_recv(self.sock.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
+        })
     }
 
     /// The peer's address and port.
@@ -335,7 +338,11 @@ pub(crate) struct PeersFile<T: PeersText> {
     _ctx: Arc<T>,
 }
 
-unsafe extern "C" fn peers_trampoline<T: PeersText>(ctx: *mut c_void, buf: *mut u8, len: usize) -> usize {
+unsafe extern "C" fn peers_trampoline<T: PeersText>(
+    ctx: *mut c_void,
+    buf: *mut u8,
+    len: usize,
+) -> usize {
     // SAFETY: `ctx` is the `Arc<T>` pointer registered by `PeersFile::new`,
     // alive while registered; `buf` is valid for `len` bytes (C contract).
     let (t, out) = unsafe { (&*ctx.cast::<T>(), core::slice::from_raw_parts_mut(buf, len)) };

@@ -153,7 +153,8 @@ pub(crate) fn server(
         min: hello.min_version,
         max: hello.max_version,
     };
-    let version = wire::negotiate(wire::SUPPORTED, range).map_err(|_| Fail::BadFrame("no common version"))?;
+    let version =
+        wire::negotiate(wire::SUPPORTED, range).map_err(|_| Fail::BadFrame("no common version"))?;
     let zero = Uuid::default();
     let uuid = &match own {
         Some(u) if hello.cluster != zero && hello.cluster != u => return Err(Fail::UuidMismatch),

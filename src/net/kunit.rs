@@ -61,7 +61,10 @@ mod tests {
         let secret: [u8; 32] = seq(0);
         let uuid: [u8; 16] = seq(0x10);
         let (nc, ns): ([u8; 32], [u8; 32]) = (seq(0x20), seq(0x40));
-        let (a, b) = (HostName::new("alpha").unwrap(), HostName::new("beta").unwrap());
+        let (a, b) = (
+            HostName::new("alpha").unwrap(),
+            HostName::new("beta").unwrap(),
+        );
         let mut input = [0u8; MAC_INPUT_MAX];
         let n = mac_input(Role::Server, 2, &uuid, &nc, &ns, &a, &b, &mut input);
         assert_eq!(

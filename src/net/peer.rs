@@ -150,7 +150,9 @@ impl PeerMain {
         let (frame, stamp) = conn.recv(deadline)?;
         match frame.message {
             Message::SyncAck { upto: acked, real } => {
-                cursor.ack(acked).map_err(|_| Fail::BadFrame("bad SyncAck"))?;
+                cursor
+                    .ack(acked)
+                    .map_err(|_| Fail::BadFrame("bad SyncAck"))?;
                 self.cluster.merge_clock(stamp);
                 self.cluster.note_contact(host, Some(real));
                 Ok(())
@@ -231,7 +233,8 @@ impl ThreadMain for PeerMain {
                 ));
             }
             if let Fail::BadFrame(what) = f {
-                self.cluster.warn(format_args!("peer {}: bad frame: {}", self.addr, what));
+                self.cluster
+                    .warn(format_args!("peer {}: bad frame: {}", self.addr, what));
             }
             self.set_state(state, Some(f));
             last = Some(f);

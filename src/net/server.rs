@@ -93,8 +93,11 @@ impl Session {
                 Message::Sync { upto, real } => {
                     self.cluster.note_contact(&host, Some(real));
                     let real = super::now_real();
-                    conn.send(&Message::SyncAck { upto, real }, Deadline::after_ms(SEND_MS))
-                        .map_err(fail)?;
+                    conn.send(
+                        &Message::SyncAck { upto, real },
+                        Deadline::after_ms(SEND_MS),
+                    )
+                    .map_err(fail)?;
                 }
                 _ => return Err(fail(Fail::BadFrame("unexpected message"))),
             }
@@ -131,7 +134,11 @@ impl ThreadMain for Session {
                         port,
                         name,
                         f.word(),
-                        if matches!(f, Fail::BadFrame(_)) { ": " } else { "" },
+                        if matches!(f, Fail::BadFrame(_)) {
+                            ": "
+                        } else {
+                            ""
+                        },
                         match f {
                             Fail::BadFrame(w) => w,
                             _ => "",
