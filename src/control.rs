@@ -19,6 +19,24 @@ const EMERGENCY_BYTES: u64 = 32 << 20;
 /// Below this share of free space (percent) the module warns.
 const WARN_PERCENT: u64 = 10;
 
+/// Writes `actual-HOST/rest-space` when free space moved by at least
+/// 1 MiB or 0.1 % of the file system since the value in the tree: every
+/// write is sent to every peer, and the few KiB each new link or
+/// directory takes in /mars would otherwise keep the whole cluster busy.
+/// (Emergency mode and the warning use the fresh figure, not this link.)
+fn update_rest_space(dir: &ffi::Path, avail: u64, total: u64) -> Result {
+    let path = fpath!("{}/rest-space", dir)?;
+    let step = core::cmp::max(1 << 20, total / 1000);
+    if let Some(old) = tree::read(&path)? {
+        if let Ok(old) = old.as_str().parse::<u64>() {
+            if old.abs_diff(avail) < step {
+                return Ok(());
+            }
+        }
+    }
+    tree::write(&path, fpath!("{}", avail)?.as_str())
+}
+
 /// State of the control thread.
 #[pin_data]
 pub(crate) struct Control {
@@ -73,8 +91,7 @@ impl Control {
                 self.note_error("cannot create /mars/actual-HOST", e);
             }
             if made.is_ok() {
-                let _ = fpath!("{}", avail)
-                    .and_then(|v| tree::update(&fpath!("{}/rest-space", dir)?, v.as_str()));
+                let _ = update_rest_space(&dir, avail, total);
                 let _ = fpath!("{}", total)
                     .and_then(|v| tree::update(&fpath!("{}/total-space", dir)?, v.as_str()));
                 let _ = tree::update(
@@ -161,6 +178,14 @@ impl Control {
             None
         };
         r.converge(wanted.as_ref(), space_low);
+        // A resource this host is not a member of (another host's, known
+        // through the cluster) gets no `actual-HOST/` reports from here:
+        // every host would otherwise publish a page of "Down" for every
+        // resource of the cluster.
+        let member = wanted.as_ref().is_some_and(|w| w.data.is_some());
+        if !member && r.is_down() {
+            return;
+        }
         // Said once per errno, not on every scan (a read-only /mars would
         // otherwise fill the log).
         let errno = r.report().err().map(|e| e.to_errno());

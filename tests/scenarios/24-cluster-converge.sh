@@ -30,12 +30,12 @@ done
 # (Never `$(on ...)`: the command counter must not live in a subshell.)
 must 1 'cat /proc/sys/mars/lamport_clock >/ctl/stamp'
 stamp=$(cat "$(_gdir 1)/ctl/stamp")
-on_bg 1 "python3 /repo/tests/vm/guest/set-link.py resource-race/size 1048576 $stamp"
-on_bg 2 "python3 /repo/tests/vm/guest/set-link.py resource-race/size 2097152 $stamp"
+on_bg 1 "/repo/tests/vm/guest/set-link.sh resource-race/size 1048576 $stamp"
+on_bg 2 "/repo/tests/vm/guest/set-link.sh resource-race/size 2097152 $stamp"
 t=$(REQUIRE='^resource-race/size 2097152 ' trees_equal_within 10 1 2 3) || exit 1
 echo "tie on one key: same winner (2097152) everywhere after ${t}s" | tee -a "$times"
-on_bg 1 'python3 /repo/tests/vm/guest/set-link.py resource-race/primary g1'
-on_bg 2 'python3 /repo/tests/vm/guest/set-link.py resource-race/primary g2'
+on_bg 1 '/repo/tests/vm/guest/set-link.sh resource-race/primary g1'
+on_bg 2 '/repo/tests/vm/guest/set-link.sh resource-race/primary g2'
 t=$(REQUIRE='^resource-race/primary ' trees_equal_within 10 1 2 3) || exit 1
 winner=$(awk '$1 == "resource-race/primary" { print $2 }' "$(_gdir 1)/ctl/tree.txt")
 echo "race on one key: $winner wins everywhere after ${t}s" | tee -a "$times"
@@ -43,8 +43,8 @@ echo "race on one key: $winner wins everywhere after ${t}s" | tee -a "$times"
 # Partition g3 (all its traffic dropped), change the tree on g1 and g2,
 # heal: g3 converges by itself.
 must 3 'for d in /sys/class/net/*; do [ -e $d/device ] && tc qdisc add dev ${d##*/} root netem loss 100%; done; true'
-must 1 'python3 /repo/tests/vm/guest/set-link.py resource-race/size 4194304'
-must 2 'python3 /repo/tests/vm/guest/set-link.py resource-part/size 8388608'
+must 1 '/repo/tests/vm/guest/set-link.sh resource-race/size 4194304'
+must 2 '/repo/tests/vm/guest/set-link.sh resource-part/size 8388608'
 REQUIRE='^resource-part/size 8388608 ' trees_equal_within 10 1 2 >/dev/null || exit 1
 sleep 25
 must 3 'test ! -e /mars/resource-part/size'
@@ -54,7 +54,7 @@ echo "partition of g3 for 25 s: converged ${t}s after the links came back" | tee
 
 # Power cut of g2 while g1 keeps changing the tree; g2 boots, mounts /mars,
 # loads the module and rejoins by itself.
-on_bg 1 'for i in $(seq 20); do python3 /repo/tests/vm/guest/set-link.py resource-race/size $((i * 1048576)); sleep 0.5; done'
+on_bg 1 'for i in $(seq 20); do /repo/tests/vm/guest/set-link.sh resource-race/size $((i * 1048576)); sleep 0.5; done'
 sleep 3
 guest_kill 2
 guest_boot 2

@@ -52,7 +52,7 @@ must 3 "$wire flood 10.0.0.1 --count 100"
 must 3 "$wire flood 10.0.0.1 --count 100"
 rm -f "$(_gdir 3)/ctl/secret-in"
 # Members still converge: a change on g1 reaches g2.
-must 1 'python3 /repo/tests/vm/guest/set-link.py resource-after/size 1048576'
+must 1 '/repo/tests/vm/guest/set-link.sh resource-after/size 1048576'
 t=$(trees_equal_within 10 1 2) || exit 1
 echo "after the hostile input: g1 and g2 converged in ${t}s" | tee -a "$RESULTS/cluster-times"
 must 1 'marsadm wait-cluster --timeout 30'

@@ -9,7 +9,7 @@
 #                             10.0.0.VIA
 #   tree_watch K...           a loop on each guest writes its exchanged tree
 #                             (tree-dump.sh) to ctl/tree.txt and its md5 to
-#                             ctl/tree.md5 every 0.3 s
+#                             ctl/tree.md5 every 0.5 s
 #   trees_equal_within S K... seconds until the watched trees of K... are
 #                             equal (prints it), fails after S seconds; with
 #                             REQUIRE=REGEX, also until every tree has a
@@ -38,7 +38,7 @@ tree_watch() {
 		# post-mortem: which link arrived late).
 		on_bg "$k" 'mkdir -p /ctl/trees; while :; do /repo/tests/vm/guest/tree-dump.sh >/ctl/tree.new; md5sum </ctl/tree.new >/ctl/tree.tmp
 			cmp -s /ctl/tree.tmp /ctl/tree.md5 || cp /ctl/tree.new /ctl/trees/$(date +%s.%N)
-			mv /ctl/tree.new /ctl/tree.txt; mv /ctl/tree.tmp /ctl/tree.md5; sleep 0.3; done'
+			mv /ctl/tree.new /ctl/tree.txt; mv /ctl/tree.tmp /ctl/tree.md5; sleep 0.5; done'
 	done
 }
 
