@@ -112,6 +112,7 @@ impl PeerMain {
             s.host = Some(peer.host);
         }
         self.set_state(LinkState::Connected, None);
+        pr_info!("cluster: connected to peer {}\n", peer.host.as_str());
         self.cluster.note_contact(&peer.host, None);
         *backoff = BACKOFF_MIN_MS;
         let mut cursor = Cursor::new();
@@ -218,6 +219,15 @@ impl ThreadMain for PeerMain {
             let Err(f) = r else { continue };
             if f == Fail::Stopped {
                 break;
+            }
+            let was_connected = self.status.lock().state == LinkState::Connected;
+            if was_connected {
+                self.cluster.warn(format_args!(
+                    "lost peer {} ({}): {}",
+                    self.key.as_ref().map_or("-", |h| h.as_str()),
+                    self.addr,
+                    f.word()
+                ));
             }
             let state = if f.is_refusal() {
                 LinkState::Refused

@@ -1,5 +1,6 @@
 # Three guests on a full mesh of unix-socket links: every guest reaches every
 # other at 10.0.0.K (no traffic on any host IP address).
+# guests: 3
 # timeout: 400
 
 net_link 1 2

@@ -4,6 +4,7 @@
 # truncated, oversized, corrupt, wrong-version, unauthenticated, replayed
 # and foreign-owned input and a flood of connections. No Oops or WARNING
 # (the console scan), members keep converging, memory stays bounded.
+# guests: 3
 # timeout: 900
 
 source "$REPO/tests/vm/cluster-helpers.sh"

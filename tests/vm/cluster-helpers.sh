@@ -7,9 +7,11 @@
 #   cluster_join K VIA        copy VIA's secret to K (0600, through the
 #                             control shares, like scp), join-cluster via
 #                             10.0.0.VIA
-#   tree_watch K...           a loop on each guest writes its exchanged tree
-#                             (tree-dump.sh) to ctl/tree.txt and its md5 to
-#                             ctl/tree.md5 every 0.5 s
+#   tree_watch K...           tree-watch.py on each guest writes its
+#                             exchanged tree to ctl/tree.txt and its md5 to
+#                             ctl/tree.md5 (every 0.2 s; each version kept
+#                             in ctl/trees/)
+#   tree_has K REGEX          wait until K's watched tree has such a line
 #   trees_equal_within S K... seconds until the watched trees of K... are
 #                             equal (prints it), fails after S seconds; with
 #                             REQUIRE=REGEX, also until every tree has a
@@ -34,12 +36,33 @@ cluster_join() {
 tree_watch() {
 	local k
 	for k in "$@"; do
-		# Every version of the tree is kept in ctl/trees/ (for a failure's
-		# post-mortem: which link arrived late).
-		on_bg "$k" 'mkdir -p /ctl/trees; while :; do /repo/tests/vm/guest/tree-dump.sh >/ctl/tree.new; md5sum </ctl/tree.new >/ctl/tree.tmp
-			cmp -s /ctl/tree.tmp /ctl/tree.md5 || cp /ctl/tree.new /ctl/trees/$(date +%s.%N)
-			mv /ctl/tree.new /ctl/tree.txt; mv /ctl/tree.tmp /ctl/tree.md5; sleep 0.5; done'
+		# A previous boot's files would be stale.
+		rm -f "$(_gdir "$k")/ctl/tree.md5" "$(_gdir "$k")/ctl/tree.txt"
+		on_bg "$k" 'exec python3 /repo/tests/vm/guest/tree-watch.py'
 	done
+	# A Python start takes seconds in a loaded TCG guest: wait for the
+	# first dump of each, so that no later time includes it.
+	for k in "$@"; do
+		local i=0
+		while [ ! -s "$(_gdir "$k")/ctl/tree.md5" ]; do
+			i=$((i + 1))
+			[ $i -lt 600 ] || fail "guest $k: the tree watcher wrote nothing in 120 s"
+			sleep 0.2
+		done
+	done
+}
+
+# tree_has K REGEX: wait (up to 60 s) until guest K's watched tree has a
+# line matching REGEX: a change written there is in place (writing it
+# takes seconds of process starts in a loaded TCG guest, which is not
+# what a convergence time should measure).
+tree_has() {
+	local k=$1 re=$2 i
+	for i in $(seq 300); do
+		grep -Eq "$re" "$(_gdir "$k")/ctl/tree.txt" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	fail "guest $k: no line /$re/ in its tree after 60 s"
 }
 
 trees_equal_within() {
