@@ -35,6 +35,7 @@ use crate::mars_core::tree::{IpValue, TOMBSTONE};
 use crate::mars_core::wire::TreeEntry;
 use crate::tree;
 use core::fmt::{self, Write};
+use core::net::IpAddr;
 use index::Index;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
@@ -153,11 +154,15 @@ struct Contact {
     offset_ms: Option<i64>,
 }
 
-/// Limits the dmesg lines about peers to a burst of 10 per 10 s.
+/// Limits the dmesg lines about peers to a burst of 10 per 10 s, and the
+/// same refusal of the same address to once a minute.
 struct WarnLimit {
     window_start: u64,
     count: u32,
     suppressed: u32,
+    /// Recent refusals: (address, reason, when), oldest overwritten.
+    recent: [(Option<IpAddr>, &'static str, u64); 8],
+    next: usize,
 }
 
 /// State shared by the cluster threads.
@@ -187,7 +192,13 @@ impl Cluster {
                 index <- new_mutex!(Index::new()),
                 peers <- new_mutex!(KVec::new()),
                 contacts <- new_mutex!(KVec::new()),
-                warn <- new_mutex!(WarnLimit { window_start: 0, count: 0, suppressed: 0 }),
+                warn <- new_mutex!(WarnLimit {
+                    window_start: 0,
+                    count: 0,
+                    suppressed: 0,
+                    recent: [(None, "", 0); 8],
+                    next: 0,
+                }),
                 round_gen: Atomic::new(0),
                 servers: Atomic::new(0),
             }),
@@ -213,6 +224,28 @@ impl Cluster {
         } else {
             w.suppressed = w.suppressed.saturating_add(1);
         }
+    }
+
+    /// Like [`Cluster::warn`], but the same `reason` for the same `addr`
+    /// only once a minute (a host with a wrong secret retries every few
+    /// seconds).
+    pub(crate) fn warn_once(&self, addr: IpAddr, reason: &'static str, args: fmt::Arguments<'_>) {
+        let now = fnet::mono_ns();
+        {
+            let mut w = self.warn.lock();
+            let seen = w.recent.iter().any(|(a, r, t)| {
+                *a == Some(addr) && *r == reason && now.saturating_sub(*t) < 60_000_000_000
+            });
+            if seen {
+                return;
+            }
+            let i = w.next % w.recent.len();
+            if let Some(slot) = w.recent.get_mut(i) {
+                *slot = (Some(addr), reason, now);
+            }
+            w.next = i + 1;
+        }
+        self.warn(args);
     }
 
     /// The round generation peers compare with.

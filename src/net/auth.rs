@@ -183,7 +183,12 @@ pub(crate) fn server(
         host: *me,
     };
     send(conn, &Message::HelloAck(ack), deadline)?;
-    let proof = recv_auth(conn, deadline)?;
+    // A client that hangs up after our proof refused it: its secret
+    // differs (it sends its own proof only after ours verified).
+    let proof = recv_auth(conn, deadline).map_err(|f| match f {
+        Fail::Closed => Fail::AuthFailed,
+        f => f,
+    })?;
     let expect = secret.mac(
         Role::Client,
         version,

@@ -128,22 +128,26 @@ impl ThreadMain for Session {
                         name,
                         IDLE_MS / 1000
                     )),
-                    (f, Some((addr, port))) => self.cluster.warn(format_args!(
-                        "connection from {} port {} (host {}) closed: {}{}{}",
+                    (f, Some((addr, port))) => self.cluster.warn_once(
                         addr,
-                        port,
-                        name,
                         f.word(),
-                        if matches!(f, Fail::BadFrame(_)) {
-                            ": "
-                        } else {
-                            ""
-                        },
-                        match f {
-                            Fail::BadFrame(w) => w,
-                            _ => "",
-                        }
-                    )),
+                        format_args!(
+                            "connection from {} port {} (host {}) closed: {}{}{}",
+                            addr,
+                            port,
+                            name,
+                            f.word(),
+                            if matches!(f, Fail::BadFrame(_)) {
+                                ": "
+                            } else {
+                                ""
+                            },
+                            match f {
+                                Fail::BadFrame(w) => w,
+                                _ => "",
+                            }
+                        ),
+                    ),
                     (f, None) => self
                         .cluster
                         .warn(format_args!("connection closed: {}", f.word())),

@@ -15,8 +15,11 @@ net_link 1 3
 guest_boot_all 1 2 3
 for k in 1 2 3; do cluster_node "$k"; done
 cluster_create 1
-cluster_join 2 1
+# g2 is an IPv6 member (g1 connects to it over IPv6, it to g1 over IPv4).
+cluster_join 2 1 fd00::1 fd00::2
 tree_watch 1 2
+must 1 'marsadm wait-cluster --timeout 30 && grep "^g2 fd00::2 connected " /proc/sys/mars/peers'
+must 2 'grep "^g1 10.0.0.1 connected " /proc/sys/mars/peers' 
 wire='python3 /repo/tests/vm/guest/mars-wire.py'
 
 # Wrong secret: join-cluster times out naming the refusal; both members
@@ -49,6 +52,9 @@ must 3 "$wire replay 10.0.0.1 --secret-file /ctl/secret-in"
 must 3 "$wire foreign-entries 10.0.0.1 --secret-file /ctl/secret-in --host intruder --entries actual-g1/alive=1.000000000 resource-x/todo-g2/attach=1 actual-g2/alive=1.000000000"
 must 1 'test ! -e /mars/resource-x/todo-g2/attach && test "$(readlink /mars/actual-g2/alive)" != 1.000000000 && test "$(readlink /mars/actual-g1/alive)" != 1.000000000'
 must 1 'dmesg | grep "refused" | tail -n 3'
+# A stamp beyond /proc/sys/mars/max_future_s (600 s) is refused and logged.
+must 3 "$wire foreign-entries 10.0.0.1 --secret-file /ctl/secret-in --host intruder --future 100000 --entries resource-future/size=1048576"
+must 1 'test ! -e /mars/resource-future/size && dmesg | grep "resource-future/size.*refused"'
 must 3 "$wire flood 10.0.0.1 --count 100"
 must 3 "$wire flood 10.0.0.1 --count 100"
 rm -f "$(_gdir 3)/ctl/secret-in"

@@ -4,9 +4,10 @@
 #
 #   cluster_node K            fresh ext4 /mars and the module on guest K
 #   cluster_create K          create-cluster on K at 10.0.0.K
-#   cluster_join K VIA        copy VIA's secret to K (0600, through the
+#   cluster_join K VIA [PEER OWN]
+#                             copy VIA's secret to K (0600, through the
 #                             control shares, like scp), join-cluster via
-#                             10.0.0.VIA
+#                             PEER (10.0.0.VIA) with address OWN (10.0.0.K)
 #   tree_watch K...           tree-watch.py on each guest writes its
 #                             exchanged tree to ctl/tree.txt and its md5 to
 #                             ctl/tree.md5 (every 0.2 s; each version kept
@@ -26,11 +27,11 @@ cluster_create() {
 }
 
 cluster_join() {
-	local k=$1 via=$2
+	local k=$1 via=$2 peer=${3:-10.0.0.$2} own=${4:-10.0.0.$1}
 	must "$via" 'install -m 0600 /mars/cluster-secret /ctl/secret-out'
 	install -m 0600 "$(_gdir "$via")/ctl/secret-out" "$(_gdir "$k")/ctl/secret-in"
 	rm -f "$(_gdir "$via")/ctl/secret-out"
-	must "$k" "marsadm join-cluster 10.0.0.$via --address 10.0.0.$k --secret-file /ctl/secret-in --timeout 60 && rm /ctl/secret-in"
+	must "$k" "marsadm join-cluster $peer --address $own --secret-file /ctl/secret-in --timeout 60 && rm /ctl/secret-in"
 }
 
 tree_watch() {

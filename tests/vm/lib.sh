@@ -8,7 +8,8 @@
 #                            optionally with BLOCK-byte logical sectors;
 #                            inside the guest $DISK_NAME (upper case) names it
 #   net_link A B             a virtio-net link between guests A and B over a
-#                            unix socket; guest K is 10.0.0.K on every link
+#                            unix socket; guest K is 10.0.0.K and fd00::K on
+#                            every link
 #   guest_boot K             boot guest K (default 1 GiB, 1 vCPU: GUEST_MEM,
 #                            GUEST_SMP override; GUEST_APPEND adds kernel
 #                            parameters) and wait for its agent
@@ -110,6 +111,8 @@ _write_guest_env() {
 			echo "ip link set \$dev up"
 			echo "ip addr add 10.0.0.$k/32 dev \$dev"
 			echo "ip route add 10.0.0.$peer/32 dev \$dev"
+			echo "ip -6 addr add fd00::$k/128 dev \$dev nodad"
+			echo "ip -6 route add fd00::$peer/128 dev \$dev"
 		done
 	} >"$ctl/net.sh"
 }

@@ -148,10 +148,10 @@ def sync_round(s):
     return mtype == SYNC_ACK
 
 
-def entries_payload(entries):
+def entries_payload(entries, future=0):
     body = b""
     for path, target in entries:
-        now = time.time_ns()
+        now = time.time_ns() + future * 10**9
         body += str16(path) + struct.pack("<QI", now // 10**9, now % 10**9) + str16(target)
     return struct.pack("<I", len(entries)) + body
 
@@ -172,6 +172,7 @@ def main():
     ap.add_argument("--host", default="intruder")
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--entries", nargs="*", default=[], help="PATH=TARGET for foreign-entries")
+    ap.add_argument("--future", type=int, default=0, help="seconds added to the entries' stamps")
     args = ap.parse_args()
 
     def expect_close(s, seconds=8):
@@ -270,7 +271,7 @@ def main():
     if args.mode == "foreign-entries":
         s, ok, _ = handshake(args, read_secret(args.secret_file), args.host)
         pairs = [e.split("=", 1) for e in args.entries]
-        s.sendall(frame(TREE_ENTRIES, entries_payload(pairs)))
+        s.sendall(frame(TREE_ENTRIES, entries_payload(pairs, args.future)))
         if not sync_round(s):
             print("foreign-entries: FAIL: no SyncAck")
             return 1
