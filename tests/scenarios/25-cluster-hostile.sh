@@ -70,3 +70,10 @@ must 1 'b=$(awk "/Slab/ {print \$2}" /ctl/mem-before); a=$(awk "/Slab/ {print \$
 must 1 'echo scan > /sys/kernel/debug/kmemleak; sleep 6; echo scan > /sys/kernel/debug/kmemleak; cat /sys/kernel/debug/kmemleak >/ctl/leaks'
 leaks=$(cat "$(_gdir 1)/ctl/leaks")
 [ -z "$leaks" ] || fail "kmemleak after the hostile input: $leaks"
+
+# leave-cluster: g2 leaves; its tombstone reaches g1, g1 stops talking to
+# it, and g2's /mars holds nothing of the cluster any more.
+must 2 'marsadm leave-cluster --timeout 60 && ls -A /mars && test ! -e /mars/uuid && test ! -e /mars/ips && test ! -e /mars/cluster-secret'
+must 1 'test "$(readlink /mars/ips/ip-g2)" = .deleted'
+must 1 'for i in $(seq 100); do grep -q "^g2 " /proc/sys/mars/peers || exit 0; sleep 0.1; done; cat /proc/sys/mars/peers; exit 1'
+must 2 'sleep 4; ! grep -q . /proc/sys/mars/peers && ! test -e /mars/uuid'
