@@ -10,7 +10,7 @@
 //! numbers are local to this host and this module load: a new connection
 //! always starts with a full exchange.
 
-use crate::ffi::{self, fpath};
+use crate::ffi::{self, fpath, Path};
 use crate::mars_core::lamport::Stamp;
 use crate::mars_core::merge;
 use crate::mars_core::names::{parse_entry_name, Entry, HostName};
@@ -193,6 +193,35 @@ impl Index {
         Ok(())
     }
 
+    /// A link on disk only ever moves forward in the merge order. If it
+    /// now holds a value that loses against the indexed one, a write
+    /// with an old stamp (a slow local writer racing an adopted newer
+    /// value: both rename over the same name) undid the newer value:
+    /// put the indexed one back, as every peer has it. Returns whether it
+    /// did.
+    fn restore_if_behind(
+        &mut self,
+        path: &Path,
+        rel: &str,
+        stamp: Stamp,
+        target: &str,
+    ) -> Result<bool> {
+        let Ok(i) = self.find(rel) else {
+            return Ok(false);
+        };
+        let Some(slot) = self.slots.get_mut(i) else {
+            return Ok(false);
+        };
+        let same = slot.stamp == stamp && slot.target.as_slice() == target.as_bytes();
+        if same || merge::wins((stamp, target), (slot.stamp, slot.target())) {
+            return Ok(false);
+        }
+        slot.seen = true;
+        let newer = fpath!("{}", slot.target())?;
+        ffi::symlink(path, &newer, slot.stamp.sec, slot.stamp.nsec)?;
+        Ok(true)
+    }
+
     /// Indexes one link (relative path), if it is a readable symlink.
     fn scan_link(&mut self, rel: &str) -> Result {
         let path = fpath!("{}/{}", tree::ROOT, rel)?;
@@ -200,6 +229,9 @@ impl Index {
         match ffi::readlink(&path, &mut buf) {
             Ok((target, sec, nsec)) => {
                 let stamp = Stamp::new(sec, nsec).unwrap_or(Stamp::ZERO);
+                if self.restore_if_behind(&path, rel, stamp, target)? {
+                    return Ok(());
+                }
                 match self.upsert(rel, stamp, target) {
                     // Not a link of the grammar: not ours to send.
                     Err(e) if e == EINVAL => Ok(()),
