@@ -13,7 +13,7 @@ use core::fmt;
 
 pub use entries::{Entries, EntriesBuilder, EntriesIter, TreeEntry};
 pub use frame::{decode_frame, encode_frame, frame_len, Frame};
-pub use message::{Hello, HelloAck, Message};
+pub use message::{Hello, HelloAck, LogPos, Message};
 
 /// Frame magic: `b"MRSW"` read as a little-endian `u32`.
 pub const MAGIC: u32 = u32::from_le_bytes(*b"MRSW");
@@ -100,11 +100,17 @@ pub enum MessageType {
     Sync = 15,
     /// Answer to `Sync`: the changes up to `upto` are applied.
     SyncAck = 16,
+    /// Ask for bytes of a data device.
+    BlockRead = 17,
+    /// Ask where a resource's logs stand.
+    ResourceInfoRequest = 18,
+    /// Where a resource's logs stand.
+    ResourceInfo = 19,
 }
 
 impl MessageType {
     /// All types in code order.
-    pub const ALL: [MessageType; 16] = [
+    pub const ALL: [MessageType; 19] = [
         MessageType::Hello,
         MessageType::HelloAck,
         MessageType::ListTree,
@@ -121,6 +127,9 @@ impl MessageType {
         MessageType::Auth,
         MessageType::Sync,
         MessageType::SyncAck,
+        MessageType::BlockRead,
+        MessageType::ResourceInfoRequest,
+        MessageType::ResourceInfo,
     ];
 
     /// The wire code.

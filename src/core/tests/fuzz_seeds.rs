@@ -101,6 +101,7 @@ fn write_seeds() {
             bytes: b"abc",
         },
         Message::BlockDigestsRequest {
+            resource: "r0",
             offset: 0,
             block_size: 4096,
             count: 2,

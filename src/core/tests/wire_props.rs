@@ -5,8 +5,8 @@ use mars_core::lamport::Stamp;
 use mars_core::names::HostName;
 use mars_core::tree::Uuid;
 use mars_core::wire::{
-    decode_frame, encode_frame, DecodeError, EntriesBuilder, Hello, HelloAck, Message, TreeEntry,
-    HEADER_LEN, MAX_FRAME, PROTOCOL_MAX,
+    decode_frame, encode_frame, DecodeError, EntriesBuilder, Hello, HelloAck, LogPos, Message,
+    TreeEntry, HEADER_LEN, MAX_FRAME, PROTOCOL_MAX,
 };
 use proptest::prelude::*;
 
@@ -51,7 +51,7 @@ struct Owned {
 
 fn owned() -> impl Strategy<Value = Owned> {
     (
-        1u8..=16,
+        1u8..=19,
         host(),
         0u64..1 << 50,
         any::<u32>(),
@@ -135,6 +135,7 @@ fn with_message<R>(o: &Owned, buf: &mut [u8], f: impl FnOnce(&Message<'_>) -> R)
             bytes: &o.bytes,
         },
         10 => Message::BlockDigestsRequest {
+            resource: "r0",
             offset: o.a,
             block_size: 4096,
             count: o.c,
@@ -158,6 +159,26 @@ fn with_message<R>(o: &Owned, buf: &mut [u8], f: impl FnOnce(&Message<'_>) -> R)
             real: Stamp {
                 sec: o.a ^ u64::from(o.b),
                 nsec: o.b % 1_000_000_000,
+            },
+        },
+        17 => Message::BlockRead {
+            resource: "data",
+            offset: o.a,
+            len: 1 + o.b % (1 << 20),
+        },
+        18 => Message::ResourceInfoRequest { resource: "r0" },
+        19 => Message::ResourceInfo {
+            resource: "r0",
+            size: o.a,
+            current: LogPos {
+                number: o.b,
+                host: o.host,
+                pos: o.a / 2,
+            },
+            written: LogPos {
+                number: o.c,
+                host: o.host,
+                pos: u64::from(o.b),
             },
         },
         _ => Message::SyncAck {

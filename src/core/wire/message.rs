@@ -3,7 +3,7 @@
 use super::super::auth::{MAC_LEN, NONCE_LEN};
 use super::super::bytes::{Reader, Writer};
 use super::super::lamport::Stamp;
-use super::super::names::{check_tree_path, HostName};
+use super::super::names::{check_tree_path, HostName, ResourceName};
 use super::super::tree::Uuid;
 use super::entries::{Entries, TreeEntry};
 use super::{
@@ -94,6 +94,8 @@ pub enum Message<'a> {
     },
     /// Ask for digests of device blocks.
     BlockDigestsRequest {
+        /// The resource whose data device is meant.
+        resource: &'a str,
         /// Device byte offset of the first block.
         offset: u64,
         /// Block size: a power of two in `512..=1 MiB`.
@@ -143,6 +145,62 @@ pub enum Message<'a> {
         /// The receiver's real-time clock.
         real: Stamp,
     },
+    /// Ask for bytes of a resource's data device (answered by `BlockData`).
+    BlockRead {
+        /// The resource.
+        resource: &'a str,
+        /// Device byte offset.
+        offset: u64,
+        /// Number of bytes, `1..=MAX_DATA`.
+        len: u32,
+    },
+    /// Ask where a resource's logs stand on the server.
+    ResourceInfoRequest {
+        /// The resource.
+        resource: &'a str,
+    },
+    /// Answer to `ResourceInfoRequest`.
+    ResourceInfo {
+        /// The resource.
+        resource: &'a str,
+        /// Size of the resource in bytes.
+        size: u64,
+        /// The log the server appends to now and the end of what it serves
+        /// of it (its durable end); number 0: none.
+        current: LogPos,
+        /// How far the server's data device holds the logs (its
+        /// `replay-HOST` position); number 0: none.
+        written: LogPos,
+    },
+}
+
+/// A position in a log: its number, origin host and byte offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogPos {
+    /// Log number (0: no log).
+    pub number: u32,
+    /// The host that wrote the log.
+    pub host: HostName,
+    /// Byte offset.
+    pub pos: u64,
+}
+
+fn read_log_pos(r: &mut Reader<'_>) -> Option<LogPos> {
+    Some(LogPos {
+        number: r.u32()?,
+        host: HostName::new(r.str16()?).ok()?,
+        pos: r.u64()?,
+    })
+}
+
+fn write_log_pos(w: &mut Writer<'_>, p: &LogPos) -> Option<()> {
+    w.u32(p.number)
+        .and_then(|()| w.str16(p.host.as_str()))
+        .and_then(|()| w.u64(p.pos))
+}
+
+fn resource_ok(s: &str) -> bool {
+    ResourceName::new(s).is_ok()
 }
 
 fn read_stamp(r: &mut Reader<'_>) -> Option<Stamp> {
@@ -186,6 +244,9 @@ impl<'a> Message<'a> {
             Message::Auth { .. } => MessageType::Auth,
             Message::Sync { .. } => MessageType::Sync,
             Message::SyncAck { .. } => MessageType::SyncAck,
+            Message::BlockRead { .. } => MessageType::BlockRead,
+            Message::ResourceInfoRequest { .. } => MessageType::ResourceInfoRequest,
+            Message::ResourceInfo { .. } => MessageType::ResourceInfo,
         }
     }
 
@@ -207,11 +268,13 @@ impl<'a> Message<'a> {
                 range_ok(offset, bytes.len())
             }
             Message::BlockDigestsRequest {
+                resource,
                 offset,
                 block_size,
                 count,
             } => {
-                block_size_ok(block_size)
+                resource_ok(resource)
+                    && block_size_ok(block_size)
                     && count > 0
                     && usize::try_from(count)
                         .ok()
@@ -234,6 +297,17 @@ impl<'a> Message<'a> {
             Message::Error { message, .. } => check_text(message),
             Message::Auth { .. } => true,
             Message::Sync { real, .. } | Message::SyncAck { real, .. } => real.is_valid(),
+            Message::BlockRead {
+                resource,
+                offset,
+                len,
+            } => {
+                resource_ok(resource)
+                    && len > 0
+                    && usize::try_from(len).is_ok_and(|l| range_ok(offset, l))
+            }
+            Message::ResourceInfoRequest { resource } => resource_ok(resource),
+            Message::ResourceInfo { resource, .. } => resource_ok(resource),
         }
     }
 
@@ -276,11 +350,13 @@ impl<'a> Message<'a> {
                 w.u64(offset).and_then(|()| w.bytes(bytes))
             }
             Message::BlockDigestsRequest {
+                resource,
                 offset,
                 block_size,
                 count,
             } => w
-                .u64(offset)
+                .str16(resource)
+                .and_then(|()| w.u64(offset))
                 .and_then(|()| w.u32(block_size))
                 .and_then(|()| w.u32(count)),
             Message::BlockDigests {
@@ -297,6 +373,25 @@ impl<'a> Message<'a> {
                 .u64(upto)
                 .and_then(|()| w.u64(real.sec))
                 .and_then(|()| w.u32(real.nsec)),
+            Message::BlockRead {
+                resource,
+                offset,
+                len,
+            } => w
+                .str16(resource)
+                .and_then(|()| w.u64(offset))
+                .and_then(|()| w.u32(len)),
+            Message::ResourceInfoRequest { resource } => w.str16(resource),
+            Message::ResourceInfo {
+                resource,
+                size,
+                current,
+                written,
+            } => w
+                .str16(resource)
+                .and_then(|()| w.u64(size))
+                .and_then(|()| write_log_pos(w, &current))
+                .and_then(|()| write_log_pos(w, &written)),
         };
         done.ok_or(EncodeError::BufferTooSmall)
     }
@@ -350,6 +445,7 @@ impl<'a> Message<'a> {
                 bytes: r.take(r.remaining())?,
             },
             MessageType::BlockDigestsRequest => Message::BlockDigestsRequest {
+                resource: r.str16()?,
                 offset: r.u64()?,
                 block_size: r.u32()?,
                 count: r.u32()?,
@@ -375,6 +471,20 @@ impl<'a> Message<'a> {
             MessageType::SyncAck => Message::SyncAck {
                 upto: r.u64()?,
                 real: read_stamp(&mut r)?,
+            },
+            MessageType::BlockRead => Message::BlockRead {
+                resource: r.str16()?,
+                offset: r.u64()?,
+                len: r.u32()?,
+            },
+            MessageType::ResourceInfoRequest => Message::ResourceInfoRequest {
+                resource: r.str16()?,
+            },
+            MessageType::ResourceInfo => Message::ResourceInfo {
+                resource: r.str16()?,
+                size: r.u64()?,
+                current: read_log_pos(&mut r)?,
+                written: read_log_pos(&mut r)?,
             },
         };
         (r.remaining() == 0 && msg.is_valid()).then_some(msg)
