@@ -144,6 +144,7 @@ mod raw {
         pub(super) fn mars_bdev_size(f: *mut CFile) -> u64;
         pub(super) fn mars_bdev_block_size(f: *mut CFile) -> u32;
         pub(super) fn mars_bdev_flush(f: *mut CFile) -> c_int;
+        pub(super) fn mars_bdev_read(f: *mut CFile, pos: u64, buf: *mut u8, len: u64) -> c_int;
         pub(super) fn mars_wbatch_create(f: *mut CFile) -> *mut CWbatch;
         pub(super) fn mars_wbatch_add(w: *mut CWbatch, pos: u64, buf: *const u8, len: u64)
             -> c_int;
@@ -827,6 +828,19 @@ impl Bdev {
     pub(crate) fn size(&self) -> u64 {
         // SAFETY: by the type invariant, an open block device file.
         unsafe { raw::mars_bdev_size(self.file.0.as_ptr()) }
+    }
+
+    /// Reads `buf.len()` bytes at byte `pos` as bios and waits for them.
+    /// `buf` must be heap memory (a [`DataBuf`]), and it, its length and
+    /// `pos` multiples of 512 (`EINVAL` otherwise).
+    pub(crate) fn read_at(&self, buf: &mut [u8], pos: u64) -> Result {
+        // SAFETY: by the type invariant, an open block device file; `buf`
+        // is valid for writes of its length during the call, which waits
+        // for the reads; the glue checks alignment, range and that it is
+        // not on the stack.
+        check_int(unsafe {
+            raw::mars_bdev_read(self.file.0.as_ptr(), pos, buf.as_mut_ptr(), buf.len() as u64)
+        })
     }
 
     /// Logical block size in bytes.

@@ -82,6 +82,7 @@ int mars_wbatch_add(struct mars_wbatch *w, u64 pos, const void *buf, u64 len);
 int mars_wbatch_wait(struct mars_wbatch *w);
 void mars_wbatch_destroy(struct mars_wbatch *w);
 int mars_bdev_flush(struct file *f);
+int mars_bdev_read(struct file *f, u64 pos, void *buf, u64 len);
 
 /* glue_vfs.c */
 struct file *mars_file_open(const char *path, int flags, unsigned short mode,
@@ -180,6 +181,18 @@ long mars_sock_recv(struct socket *s, void *buf, size_t len);
 int mars_sock_peer(struct socket *s, u8 *addr16, u16 *port);
 void mars_sock_shutdown(struct socket *s);
 void mars_sock_release(struct socket *s);
+/*
+ * Module parameters of the data ports: mars_net_data_port(0) is the log
+ * fetch port, (1) the full sync port; mars_net_data_tos() their TOS byte
+ * (-1: none); mars_net_sync_rate_kib() the sync rate limit (0: none);
+ * mars_net_stall_s() the stall timeout (>= 1). Any context.
+ */
+u16 mars_net_data_port(int which);
+int mars_net_data_tos(int which);
+unsigned int mars_net_sync_rate_kib(void);
+unsigned int mars_net_stall_s(void);
+/* mars_sha256 - SHA-256 of @len bytes at @data into the 32 bytes at @out. Any context. */
+void mars_sha256(const u8 *data, size_t len, u8 *out);
 void mars_hmac_sha256(const u8 *key, size_t key_len, const u8 *data,
 		      size_t len, u8 *out);
 void mars_random_bytes(void *buf, size_t len);

@@ -178,3 +178,62 @@ int mars_bdev_flush(struct file *f)
 {
 	return blkdev_issue_flush(file_bdev(f));
 }
+
+static void mars_read_endio(struct bio *bio)
+{
+	complete(bio->bi_private);
+}
+
+/*
+ * mars_bdev_read - reads @len bytes at byte @pos of the block device opened
+ * as @f into @buf, as bios (never through the page cache), and waits for
+ * them; 0 or a negative errno.
+ *
+ * @buf is kmalloc'ed or vmalloc'ed memory (not the stack), @buf, @len and
+ * @pos are multiples of 512, and the range lies on the device; otherwise
+ * -EINVAL and nothing is read.
+ *
+ * Context: process context, sleeps.
+ */
+int mars_bdev_read(struct file *f, u64 pos, void *buf, u64 len)
+{
+	struct block_device *bdev = file_bdev(f);
+	char *p = buf;
+	u64 end;
+	int err = 0;
+
+	if (((uintptr_t)buf | pos | len) & (SECTOR_SIZE - 1) ||
+	    check_add_overflow(pos, len, &end) ||
+	    end > bdev_nr_bytes(bdev) || object_is_on_stack(buf))
+		return -EINVAL;
+	while (len && !err) {
+		DECLARE_COMPLETION_ONSTACK(done);
+		/* GFP_NOIO from the bio mempool: waits, never fails. */
+		struct bio *bio = bio_alloc(bdev, BIO_MAX_VECS, REQ_OP_READ, GFP_NOIO);
+		u64 start = pos;
+		char *first = p;
+
+		bio->bi_iter.bi_sector = pos >> SECTOR_SHIFT;
+		while (len) {
+			unsigned int off = offset_in_page(p);
+			unsigned int n = min_t(u64, len, PAGE_SIZE - off);
+			struct page *page = is_vmalloc_addr(p) ? vmalloc_to_page(p) :
+								virt_to_page(p);
+
+			if (bio_add_page(bio, page, n, off) != n)
+				break;
+			p += n;
+			pos += n;
+			len -= n;
+		}
+		bio->bi_end_io = mars_read_endio;
+		bio->bi_private = &done;
+		submit_bio(bio);
+		wait_for_completion_io(&done);
+		err = blk_status_to_errno(bio->bi_status);
+		bio_put(bio);
+		if (is_vmalloc_addr(first))
+			invalidate_kernel_vmap_range(first, pos - start);
+	}
+	return err;
+}

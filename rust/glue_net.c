@@ -47,9 +47,57 @@ module_param(listen_addr, charp, 0444);
 MODULE_PARM_DESC(listen_addr,
 		 "Address the metadata listener binds to (default: every address)");
 
+static ushort fetch_port = 7778;
+module_param(fetch_port, ushort, 0444);
+MODULE_PARM_DESC(fetch_port, "TCP port of the log fetch listener (default 7778)");
+
+static ushort sync_port = 7779;
+module_param(sync_port, ushort, 0444);
+MODULE_PARM_DESC(sync_port, "TCP port of the full sync listener (default 7779)");
+
+static int fetch_tos = 0x08;
+module_param(fetch_tos, int, 0644);
+MODULE_PARM_DESC(fetch_tos, "IPv4 TOS byte of log fetch connections (default 0x08, throughput; -1: leave alone)");
+
+static int sync_tos = 0x08;
+module_param(sync_tos, int, 0644);
+MODULE_PARM_DESC(sync_tos, "IPv4 TOS byte of full sync connections (default 0x08, throughput; -1: leave alone)");
+
+static uint sync_rate_kib;
+module_param(sync_rate_kib, uint, 0644);
+MODULE_PARM_DESC(sync_rate_kib, "Limit of full sync traffic per host in KiB/s (0: none); may be changed at any time");
+
+static uint stall_s = 30;
+module_param(stall_s, uint, 0644);
+MODULE_PARM_DESC(stall_s, "A fetch or sync connection without progress for this many seconds is torn down and made anew (default 30)");
+
 u16 mars_net_port(void)
 {
 	return port;
+}
+
+u16 mars_net_data_port(int which)
+{
+	return which ? sync_port : fetch_port;
+}
+
+int mars_net_data_tos(int which)
+{
+	int t = which ? READ_ONCE(sync_tos) : READ_ONCE(fetch_tos);
+
+	return t >= 0 && t <= 255 ? t : -1;
+}
+
+unsigned int mars_net_sync_rate_kib(void)
+{
+	return READ_ONCE(sync_rate_kib);
+}
+
+unsigned int mars_net_stall_s(void)
+{
+	unsigned int s = READ_ONCE(stall_s);
+
+	return s ? s : 1;
 }
 
 int mars_net_listen_addr(char *buf, size_t len)
@@ -211,6 +259,11 @@ void mars_hmac_sha256(const u8 *key, size_t key_len, const u8 *data,
 		      size_t len, u8 *out)
 {
 	hmac_sha256_usingrawkey(key, key_len, data, len, out);
+}
+
+void mars_sha256(const u8 *data, size_t len, u8 *out)
+{
+	sha256(data, len, out);
 }
 
 void mars_random_bytes(void *buf, size_t len)

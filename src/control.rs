@@ -7,6 +7,7 @@
 
 use super::ffi::{self, fpath, ThreadMain};
 use super::mars_core::names::{HostName, ResourceName};
+use super::repl::Primaries;
 use super::resource::{host_actual_dir, Resource, Wanted};
 use super::tree;
 use kernel::prelude::*;
@@ -41,6 +42,7 @@ fn update_rest_space(dir: &ffi::Path, avail: u64, total: u64) -> Result {
 #[pin_data]
 pub(crate) struct Control {
     host: HostName,
+    primaries: Arc<Primaries>,
     #[pin]
     resources: Mutex<KVec<Resource>>,
     #[pin]
@@ -51,10 +53,11 @@ pub(crate) struct Control {
 
 impl Control {
     /// A control loop for `host`.
-    pub(crate) fn new(host: HostName) -> Result<Arc<Self>> {
+    pub(crate) fn new(host: HostName, primaries: Arc<Primaries>) -> Result<Arc<Self>> {
         Arc::pin_init(
             pin_init!(Control {
                 host,
+                primaries,
                 resources <- new_mutex!(KVec::new()),
                 space_warned <- new_mutex!(false),
                 last_error <- new_mutex!(None),
@@ -140,7 +143,7 @@ impl Control {
         let mut resources = self.resources.lock();
         for name in names.iter() {
             if !resources.iter().any(|r| r.name == *name) {
-                match Resource::new(*name, self.host) {
+                match Resource::new(*name, self.host, self.primaries.clone()) {
                     Ok(r) => {
                         if resources.push(r, GFP_KERNEL).is_err() {
                             continue;

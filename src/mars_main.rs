@@ -39,6 +39,7 @@ mod display;
 mod logfile;
 mod net;
 mod primary;
+mod repl;
 mod replay;
 mod resource;
 mod tree;
@@ -78,9 +79,10 @@ impl kernel::Module for Mars {
             EINVAL
         })?;
         let files = ffi::ControlFiles::register()?;
-        let control = control::Control::new(host)?;
+        let primaries = repl::Primaries::new()?;
+        let control = control::Control::new(host, primaries.clone())?;
         let thread = ffi::Thread::spawn(control, &ffi::fpath!("mars_control")?)?;
-        let net = net::Net::start(host)?;
+        let net = net::Net::start(host, primaries)?;
         pr_info!("MARS {} loaded (host {})\n", VERSION, host.as_str());
         Ok(Mars {
             _net: net,

@@ -18,15 +18,16 @@
 //! only ever writes what it received into its own tree, after the core's
 //! merge rule (`mars_core::merge`) accepted it.
 
-mod auth;
-mod conn;
+pub(crate) mod auth;
+pub(crate) mod conn;
 mod index;
 mod kunit;
 mod listener;
 mod peer;
 mod server;
 
-use crate::ffi::net::{self as fnet, PeersFile, PeersText};
+use crate::ffi::net::{self as fnet, DataPort, PeersFile, PeersText};
+use crate::repl::Primaries;
 use crate::ffi::{self, fpath, Thread, ThreadMain};
 use crate::mars_core::lamport::{LamportClock, Stamp};
 use crate::mars_core::merge::{self, Decision, Refusal};
@@ -118,6 +119,25 @@ impl Fail {
     }
 }
 
+/// What a listener serves.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Service {
+    /// The tree exchange (`port`, 7777).
+    Meta,
+    /// Log fetch or full sync ([`crate::repl::service`]).
+    Data(DataPort),
+}
+
+impl Service {
+    /// The TCP port.
+    pub(crate) fn port(self) -> u16 {
+        match self {
+            Service::Meta => fnet::metadata_port(),
+            Service::Data(d) => d.port(),
+        }
+    }
+}
+
 /// Connection state of one peer, as the peers file shows it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LinkState {
@@ -182,13 +202,16 @@ pub(crate) struct Cluster {
     round_gen: Atomic<u32>,
     /// Server sessions running (bounded by the listener).
     pub(crate) servers: Atomic<u32>,
+    /// The primaries running here (for the data ports' sessions).
+    pub(crate) primaries: Arc<Primaries>,
 }
 
 impl Cluster {
-    fn new(host: HostName) -> Result<Arc<Self>> {
+    fn new(host: HostName, primaries: Arc<Primaries>) -> Result<Arc<Self>> {
         Arc::pin_init(
             pin_init!(Cluster {
                 host,
+                primaries,
                 index <- new_mutex!(Index::new()),
                 peers <- new_mutex!(KVec::new()),
                 contacts <- new_mutex!(KVec::new()),
@@ -639,13 +662,15 @@ pub(crate) struct Net {
     // threads go; the listener (and its sessions) before the manager.
     _file: PeersFile<Cluster>,
     _listener: Thread,
+    _fetch_listener: Thread,
+    _sync_listener: Thread,
     _manager: Thread,
 }
 
 impl Net {
     /// Starts the cluster layer of `host`.
-    pub(crate) fn start(host: HostName) -> Result<Self> {
-        let cluster = Cluster::new(host)?;
+    pub(crate) fn start(host: HostName, primaries: Arc<Primaries>) -> Result<Self> {
+        let cluster = Cluster::new(host, primaries)?;
         let manager = Thread::spawn(
             Arc::new(
                 Manager {
@@ -655,10 +680,14 @@ impl Net {
             )?,
             &fpath!("mars_cluster")?,
         )?;
-        let listener = listener::start(&cluster)?;
+        let listener = listener::start(&cluster, Service::Meta)?;
+        let fetch_listener = listener::start(&cluster, Service::Data(DataPort::Fetch))?;
+        let sync_listener = listener::start(&cluster, Service::Data(DataPort::Sync))?;
         Ok(Net {
             _file: PeersFile::new(cluster),
             _listener: listener,
+            _fetch_listener: fetch_listener,
+            _sync_listener: sync_listener,
             _manager: manager,
         })
     }

@@ -16,6 +16,7 @@ use super::mars_core::bytes::le_u64;
 use super::mars_core::log::scanner::{find_proof, Proof, Scanner, Verdict};
 use super::mars_core::log::{CorruptionKind, Kind, HEADER_LEN, MAGIC, MAX_PAYLOAD, MAX_RECORD_LEN};
 use super::mars_core::names::{HostName, LogName, ResourceName};
+use super::mars_core::lamport::Stamp;
 use super::mars_core::tree::{ReplayValue, VersionValue};
 use super::tree;
 use core::fmt;
@@ -32,7 +33,7 @@ const STAGE_RANGES: usize = 256;
 /// and written as bios, many in flight at once. A record overlapping one
 /// already staged first waits for those, so the device ends up with the
 /// records applied in log order.
-struct Stage {
+pub(crate) struct Stage {
     buf: DataBuf,
     used: usize,
     /// (device position, offset in `buf`, length) of each staged payload.
@@ -40,7 +41,8 @@ struct Stage {
 }
 
 impl Stage {
-    fn new() -> Result<Self> {
+    /// An empty stage (allocates 4 MiB).
+    pub(crate) fn new() -> Result<Self> {
         Ok(Stage {
             buf: DataBuf::alloc_own(MAX_PAYLOAD)?,
             used: 0,
@@ -74,7 +76,7 @@ impl Stage {
     }
 
     /// Writes what is staged and waits for it.
-    fn write(&mut self, bdev: &Bdev) -> Result {
+    pub(crate) fn write(&mut self, bdev: &Bdev) -> Result {
         if self.ranges.is_empty() {
             return Ok(());
         }
@@ -100,6 +102,35 @@ pub(crate) struct Replayed {
     pub(crate) records: u64,
     /// Torn tail dropped, if any: (log, offset).
     pub(crate) truncated: Option<(LogName, u64)>,
+    /// The Lamport stamp of the last record applied.
+    pub(crate) last_stamp: Option<Stamp>,
+}
+
+impl Replayed {
+    /// Nothing replayed yet.
+    pub(crate) fn new() -> Self {
+        Replayed {
+            last: None,
+            records: 0,
+            truncated: None,
+            last_stamp: None,
+        }
+    }
+}
+
+/// How a log is replayed.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// Crash recovery of this host's own logs: a torn tail of the last log
+    /// (past its recorded end) is dropped, the file truncated there.
+    Recovery {
+        is_last: bool,
+        closed_at: Option<u64>,
+    },
+    /// A secondary applying a fetched log, which may still grow: an
+    /// incomplete record at the end is where it stops for now (the file is
+    /// never truncated); any other bad record is corruption.
+    Follow,
 }
 
 /// Why replay stopped.
@@ -221,14 +252,15 @@ pub(crate) fn replay(
     bdev: &Bdev,
     dev_size: u64,
 ) -> core::result::Result<Replayed, ReplayError> {
+    if from.is_some_and(|r| r.log.host != *host) {
+        // A position in another host's log is a secondary's: its worker
+        // replays the fetched logs (`follow`), never truncating them.
+        return Ok(Replayed::new());
+    }
     let logs = list_logs(res, host)?;
     let mut window = VVec::<u8>::from_elem(0u8, WINDOW, GFP_KERNEL).map_err(|_| ENOMEM)?;
     let mut stage = Stage::new()?;
-    let mut out = Replayed {
-        last: None,
-        records: 0,
-        truncated: None,
-    };
+    let mut out = Replayed::new();
     let last_number = logs.last().copied();
     for &number in logs.iter() {
         let name = LogName {
@@ -256,8 +288,7 @@ pub(crate) fn replay(
             name,
             start,
             size,
-            is_last,
-            closed_at,
+            Mode::Recovery { is_last, closed_at },
             bdev,
             dev_size,
             &mut window,
@@ -284,11 +315,81 @@ fn closed_end(res: &ResourceName, name: &LogName) -> Result<Option<u64>> {
         .map(|v| v.endpos))
 }
 
+/// Applies the records of the fetched log `name` in `file` from `start`
+/// to the last complete one (the caller writes the stage and flushes the
+/// device before it records the position); returns the offset after it.
+/// An incomplete record at the end is left for later; any other bad
+/// record is corruption. Recovery and secondaries share this code.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn follow(
+    file: &File,
+    name: LogName,
+    start: u64,
+    bdev: &Bdev,
+    dev_size: u64,
+    window: &mut VVec<u8>,
+    stage: &mut Stage,
+    out: &mut Replayed,
+) -> core::result::Result<u64, ReplayError> {
+    let size = file.size();
+    if start >= size {
+        return Ok(start);
+    }
+    replay_one(
+        file,
+        name,
+        start,
+        size,
+        Mode::Follow,
+        bdev,
+        dev_size,
+        window,
+        stage,
+        out,
+    )
+}
+
+/// The offset of the first record from `start` on that is not intact in
+/// `file` (its size if all are): where a fetched copy that a crash may
+/// have damaged is cut back to, to be fetched again.
+pub(crate) fn intact_end(file: &File, start: u64, window: &mut VVec<u8>) -> Result<u64> {
+    let size = file.size();
+    if start >= size {
+        return Ok(size);
+    }
+    let mut pos = start;
+    let mut expected = seq_at(file, start)?;
+    let mut log_id = log_id_of(file, window)?;
+    loop {
+        let filled = fill(file, window, pos)?;
+        let at_eof = pos.saturating_add(filled as u64) >= size;
+        let win = window.get(..filled).unwrap_or(&[]);
+        let mut scanner =
+            Scanner::new(win, pos, expected, at_eof, &KernelCrc32c).with_log_id(log_id);
+        for _ in scanner.by_ref() {}
+        expected = scanner.expected_seq();
+        log_id = scanner.log_id();
+        match scanner.verdict() {
+            Some(Verdict::CleanEnd { .. }) => return Ok(size),
+            Some(Verdict::NeedMore { offset }) if offset > pos => pos = offset,
+            Some(Verdict::IncompleteTail { offset, .. })
+            | Some(Verdict::Corruption { offset, .. })
+            | Some(Verdict::Unverified { offset, .. }) => return Ok(offset),
+            _ => return Ok(pos),
+        }
+    }
+}
+
+/// A window big enough for any record, for [`follow`].
+pub(crate) fn new_window() -> Result<VVec<u8>> {
+    VVec::<u8>::from_elem(0u8, WINDOW, GFP_KERNEL).map_err(|_| ENOMEM)
+}
+
 /// Replays one log from `start`; returns the offset where it ends.
 ///
-/// A bad record is a torn tail (dropped) only in the last log and only
-/// past the end a `version-` link recorded for it; anywhere else the log
-/// had been synced there, so it is corruption.
+/// In recovery a bad record is a torn tail (dropped) only in the last log
+/// and only past the end a `version-` link recorded for it; anywhere else
+/// the log had been synced there, so it is corruption.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)] // its own frame: `replay` would approach the stack-frame limit
 fn replay_one(
@@ -296,8 +397,7 @@ fn replay_one(
     name: LogName,
     start: u64,
     size: u64,
-    is_last: bool,
-    closed_at: Option<u64>,
+    mode: Mode,
     bdev: &Bdev,
     dev_size: u64,
     window: &mut VVec<u8>,
@@ -326,10 +426,15 @@ fn replay_one(
             }
             stage.push(bdev, rec.header.offset, rec.payload)?;
             out.records = out.records.saturating_add(1);
+            out.last_stamp = Some(rec.header.stamp);
         }
         expected = scanner.expected_seq();
         log_id = scanner.log_id();
         let torn = |offset: u64, kind| -> core::result::Result<u64, ReplayError> {
+            let Mode::Recovery { is_last, closed_at } = mode else {
+                // A fetched log: the rest of the record is still to come.
+                return Ok(offset);
+            };
             // Logs before the last were synced before the next began; a
             // closed log was synced up to its recorded end.
             if !is_last || closed_at.is_some_and(|end| offset < end) {
@@ -353,7 +458,9 @@ fn replay_one(
             }
             Some(Verdict::IncompleteTail { offset, kind }) => {
                 let end = torn(offset, kind)?;
-                out.truncated = Some((name, offset));
+                if matches!(mode, Mode::Recovery { .. }) {
+                    out.truncated = Some((name, offset));
+                }
                 return Ok(end);
             }
             Some(Verdict::Corruption { offset, kind }) => {
@@ -362,6 +469,14 @@ fn replay_one(
                     offset,
                     kind,
                 })
+            }
+            Some(Verdict::Unverified { offset, kind, .. }) if matches!(mode, Mode::Follow) => {
+                // Fetched bytes were durable records on the primary.
+                return Err(ReplayError::Corrupt {
+                    log: name,
+                    offset,
+                    kind,
+                });
             }
             Some(Verdict::Unverified {
                 offset,

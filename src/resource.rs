@@ -12,6 +12,7 @@ use super::mars_core::tree::{
     parse_size, parse_switch, parse_u64, DataPath, PrimaryValue, ReplayValue,
 };
 use super::primary::{Engine, IoWorker, LogSync, Writeback};
+use super::repl::{Primaries, Worker};
 use super::replay;
 use super::tree;
 use core::fmt::Write;
@@ -140,6 +141,9 @@ struct Attached {
     size: u64,
     block_size: u32,
     primary: Option<Primary>,
+    /// The secondary's worker (sync, fetch, replay), while this host
+    /// follows another primary.
+    secondary: Option<(Arc<Worker>, Thread)>,
 }
 
 /// One resource known to this host.
@@ -147,6 +151,7 @@ pub(crate) struct Resource {
     /// The resource's name.
     pub(crate) name: ResourceName,
     host: HostName,
+    primaries: Arc<Primaries>,
     /// Unique address identifying our exclusive claim on the data device.
     holder: KBox<u8>,
     attached: Option<Attached>,
@@ -161,10 +166,11 @@ pub(crate) struct Resource {
 
 impl Resource {
     /// A resource that is down.
-    pub(crate) fn new(name: ResourceName, host: HostName) -> Result<Self> {
+    pub(crate) fn new(name: ResourceName, host: HostName, primaries: Arc<Primaries>) -> Result<Self> {
         Ok(Resource {
             name,
             host,
+            primaries,
             holder: KBox::new(0u8, GFP_KERNEL)?,
             attached: None,
             error: None,
@@ -265,6 +271,7 @@ impl Resource {
             size,
             block_size,
             primary: None,
+            secondary: None,
         });
         pr_info!(
             "{}: attached {} ({} bytes)\n",
@@ -319,6 +326,11 @@ impl Resource {
         let Some(att) = self.attached.as_mut() else {
             return Err(EINVAL);
         };
+        if let Some((w, t)) = att.secondary.take() {
+            drop(t);
+            drop(w);
+            pr_info!("{}: secondary stopped\n", name.as_str());
+        }
         let logs = replay::list_logs(&name, &host)?;
         let number = logs
             .last()
@@ -367,9 +379,10 @@ impl Resource {
             wb: Some(wb),
         };
         if let Err(e) = primary.disk.add() {
-            stop_primary_threads(&mut primary, &name);
+            stop_primary_threads(&mut primary, &name, &self.primaries);
             return Err(e);
         }
+        self.primaries.add(primary.engine.clone())?;
         pr_info!(
             "{}: primary: /dev/mars/{} is up, logging to log {}\n",
             name.as_str(),
@@ -396,7 +409,7 @@ impl Resource {
         // An open may still get in from here until the disk is deleted;
         // tests widen that window on purpose.
         ffi::debug_teardown_delay();
-        stop_primary_threads(p, &name);
+        stop_primary_threads(p, &name, &self.primaries);
         let failed = p.engine.failed.load(Relaxed);
         att.primary = None;
         pr_info!("{}: no longer primary\n", name.as_str());
@@ -411,8 +424,9 @@ impl Resource {
 
     /// Closes the data device.
     fn detach(&mut self) {
-        if let Some(att) = self.attached.as_ref() {
+        if let Some(att) = self.attached.as_mut() {
             if att.primary.is_none() {
+                att.secondary = None;
                 self.attached = None;
                 pr_info!("{}: detached\n", self.name.as_str());
             }
@@ -447,6 +461,7 @@ impl Resource {
                 break;
             }
         }
+        self.reconcile_secondary(wanted);
         if let Some(p) = self.attached.as_ref().and_then(|a| a.primary.as_ref()) {
             if let Some(w) = wanted {
                 p.engine.rotate_to.store(w.rotate_to, Relaxed);
@@ -505,6 +520,39 @@ impl Resource {
         true
     }
 
+    /// Starts the secondary's worker when this host is an attached member
+    /// that is not primary, without an error; stops it otherwise.
+    #[inline(never)]
+    fn reconcile_secondary(&mut self, wanted: Option<&Wanted>) {
+        let want = !self.blocked
+            && self.error.is_none()
+            && wanted.is_some_and(|w| w.data.is_some() && w.attach && !w.primary_here);
+        let name = self.name;
+        let host = self.host;
+        let Some(att) = self.attached.as_mut() else {
+            return;
+        };
+        let want = want && att.primary.is_none();
+        match (&att.secondary, want) {
+            (None, true) => match Worker::start(name, host, att.bdev.clone(), att.size) {
+                Ok(pair) => {
+                    pr_info!("{}: secondary started\n", name.as_str());
+                    att.secondary = Some(pair);
+                }
+                Err(e) => pr_err!(
+                    "{}: cannot start the secondary: {}\n",
+                    name.as_str(),
+                    e.to_errno()
+                ),
+            },
+            (Some(_), false) => {
+                att.secondary = None;
+                pr_info!("{}: secondary stopped\n", name.as_str());
+            }
+            _ => {}
+        }
+    }
+
     /// Whether /dev/mars/RES is up here.
     pub(crate) fn is_primary(&self) -> bool {
         self.attached.as_ref().is_some_and(|a| a.primary.is_some())
@@ -537,7 +585,22 @@ impl Resource {
             .unwrap_or(0);
         let emergency = engine.is_some_and(|e| e.emergency.load(Relaxed));
         let failed = engine.is_some_and(|e| e.failed.load(Relaxed));
-        let state = if self.error.is_some() && self.blocked || failed {
+        let worker = self
+            .attached
+            .as_ref()
+            .and_then(|a| a.secondary.as_ref())
+            .map(|(w, _)| w);
+        let worker_error = match worker {
+            Some(w) => w
+                .status
+                .lock()
+                .error
+                .as_ref()
+                .map(|m| fpath!("{}", m.as_str()))
+                .transpose()?,
+            None => None,
+        };
+        let state = if self.error.is_some() && self.blocked || failed || worker_error.is_some() {
             "Error"
         } else if emergency {
             "Emergency"
@@ -559,12 +622,16 @@ impl Resource {
         set("state", state)?;
         let err = match (&self.error, failed) {
             (Some(m), _) => fpath!("{}", m.as_str())?,
+            (None, _) if worker_error.is_some() => worker_error.unwrap_or(fpath!("?")?),
             (None, true) => {
                 fpath!("I/O error on the data path, see dmesg; take the resource down and up")?
             }
             (None, false) => fpath!("(none)")?,
         };
         set("error", err.as_str())?;
+        if let Some(w) = worker {
+            report_secondary(w, &dir)?;
+        }
         if let Some(e) = engine {
             set(
                 "log-number",
@@ -584,9 +651,10 @@ impl Drop for Resource {
         let name = self.name;
         if let Some(att) = self.attached.as_mut() {
             if let Some(p) = att.primary.as_mut() {
-                stop_primary_threads(p, &name);
+                stop_primary_threads(p, &name, &self.primaries);
             }
             att.primary = None;
+            att.secondary = None;
         }
     }
 }
@@ -594,7 +662,9 @@ impl Drop for Resource {
 /// Removes the device, stops the I/O thread and the log-sync thread,
 /// closes the log, drains writeback and stops the writeback thread, in
 /// that order.
-fn stop_primary_threads(p: &mut Primary, name: &ResourceName) {
+fn stop_primary_threads(p: &mut Primary, name: &ResourceName, primaries: &Primaries) {
+    // The data ports stop serving it first.
+    primaries.remove(name);
     // del_gendisk waits for requests in flight: the I/O thread and the
     // log-sync thread (which ends flushes) still run.
     p.disk.remove();
@@ -610,6 +680,45 @@ fn stop_primary_threads(p: &mut Primary, name: &ResourceName) {
         }
     }
     p.wb = None;
+}
+
+/// Writes what the secondary's worker shows into `actual-HOST/` (only
+/// values that changed are written).
+#[inline(never)]
+fn report_secondary(w: &Worker, dir: &Path) -> Result {
+    let set = |name: &str, value: &str| -> Result { tree::update(&fpath!("{}/{}", dir, name)?, value) };
+    let (conn, syncing, copying, replaying, rate, fetch_lag, replay_lag, stamp, pos) = {
+        let s = w.status.lock();
+        (
+            s.connection,
+            s.syncing,
+            s.copying,
+            s.replaying,
+            s.sync_rate,
+            s.fetch_lag,
+            s.replay_lag,
+            s.replayed_stamp,
+            s.fetch_pos,
+        )
+    };
+    let flag = |b: bool| if b { "1" } else { "0" };
+    set("connection", conn)?;
+    set("is-syncing", flag(syncing))?;
+    set("is-copying", flag(copying))?;
+    set("is-replaying", flag(replaying))?;
+    set("sync-rate", fpath!("{}", rate)?.as_str())?;
+    set("fetch-lag", fpath!("{}", fetch_lag)?.as_str())?;
+    set("replay-lag", fpath!("{}", replay_lag)?.as_str())?;
+    let behind = fetch_lag > 0 || replay_lag > 0;
+    let seconds = match stamp {
+        Some(st) if behind => crate::net::now_real().sec.saturating_sub(st.sec),
+        _ => 0,
+    };
+    set("lag-seconds", fpath!("{}", seconds)?.as_str())?;
+    if let Some((log, size)) = pos {
+        set("fetch-pos", fpath!("{},{},{}", log, size, size)?.as_str())?;
+    }
+    Ok(())
 }
 
 /// A readable word for common errors.

@@ -28,6 +28,11 @@ mod raw {
 
     extern "C" {
         pub(super) fn mars_net_port() -> u16;
+        pub(super) fn mars_net_data_port(which: c_int) -> u16;
+        pub(super) fn mars_net_data_tos(which: c_int) -> c_int;
+        pub(super) fn mars_net_sync_rate_kib() -> core::ffi::c_uint;
+        pub(super) fn mars_net_stall_s() -> core::ffi::c_uint;
+        pub(super) fn mars_sha256(data: *const u8, len: usize, out: *mut u8);
         pub(super) fn mars_net_listen_addr(buf: *mut u8, len: usize) -> c_int;
         pub(super) fn mars_sock_create(family: c_int, out: *mut *mut CSocket) -> c_int;
         pub(super) fn mars_sock_set_opts(
@@ -96,6 +101,59 @@ fn check_int(r: c_int) -> Result {
 pub(crate) fn metadata_port() -> u16 {
     // SAFETY: reads a module parameter; no preconditions.
     unsafe { raw::mars_net_port() }
+}
+
+/// The two bulk data services, each on its own port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DataPort {
+    /// Log fetch (`fetch_port`, default 7778).
+    Fetch,
+    /// Full sync (`sync_port`, default 7779).
+    Sync,
+}
+
+impl DataPort {
+    fn which(self) -> c_int {
+        match self {
+            DataPort::Fetch => 0,
+            DataPort::Sync => 1,
+        }
+    }
+
+    /// The TCP port (module parameter).
+    pub(crate) fn port(self) -> u16 {
+        // SAFETY: reads a module parameter; no preconditions.
+        unsafe { raw::mars_net_data_port(self.which()) }
+    }
+
+    /// The IPv4 TOS byte for its connections (module parameter), if any.
+    pub(crate) fn tos(self) -> Option<u8> {
+        // SAFETY: reads a module parameter; no preconditions.
+        u8::try_from(unsafe { raw::mars_net_data_tos(self.which()) }).ok()
+    }
+}
+
+/// The `sync_rate_kib` module parameter: the full sync rate limit in
+/// KiB/s, 0 for none (writable at run time).
+pub(crate) fn sync_rate_kib() -> u32 {
+    // SAFETY: reads a module parameter; no preconditions.
+    unsafe { raw::mars_net_sync_rate_kib() }
+}
+
+/// The `stall_s` module parameter: seconds without progress after which a
+/// fetch or sync connection is made anew (at least 1).
+pub(crate) fn stall_s() -> u32 {
+    // SAFETY: reads a module parameter; no preconditions.
+    unsafe { raw::mars_net_stall_s() }
+}
+
+/// SHA-256 of `data` (the kernel's crypto library).
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    // SAFETY: `data` is valid for reads of its length; `out` holds the 32
+    // bytes the function writes.
+    unsafe { raw::mars_sha256(data.as_ptr(), data.len(), out.as_mut_ptr()) };
+    out
 }
 
 /// The `listen_addr` module parameter, copied into `buf` (empty = any).

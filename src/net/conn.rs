@@ -41,6 +41,8 @@ pub(crate) struct Conn {
     sock: Socket,
     inbuf: KVVec<u8>,
     outbuf: KVVec<u8>,
+    /// Largest frame sent or accepted on this connection.
+    limit: usize,
     /// Protocol version in use (the only one we speak until negotiated).
     pub(crate) version: u16,
     /// Bytes sent and received, for the statistics.
@@ -49,12 +51,23 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
-    /// Wraps a connected socket.
+    /// Wraps a connected socket of the metadata port.
     pub(crate) fn new(sock: Socket) -> Self {
+        Self::with_limit(sock, MAX_META_FRAME)
+    }
+
+    /// Wraps a connected socket of a data port: frames up to the protocol's
+    /// largest (1 MiB of data).
+    pub(crate) fn bulk(sock: Socket) -> Self {
+        Self::with_limit(sock, wire::MAX_FRAME)
+    }
+
+    fn with_limit(sock: Socket, limit: usize) -> Self {
         Conn {
             sock,
             inbuf: KVVec::new(),
             outbuf: KVVec::new(),
+            limit,
             version: wire::PROTOCOL_MAX,
             sent: 0,
             received: 0,
@@ -63,7 +76,7 @@ impl Conn {
 
     /// Encodes and sends `msg` completely before `deadline`.
     pub(crate) fn send(&mut self, msg: &Message<'_>, deadline: Deadline) -> Result<(), Fail> {
-        let need = wire::MAX_FRAME.min(MAX_META_FRAME);
+        let need = wire::MAX_FRAME.min(self.limit);
         if self.outbuf.len() < need {
             self.outbuf
                 .resize(need, 0, GFP_KERNEL)
@@ -128,11 +141,12 @@ impl Conn {
     /// Receives one whole frame before `deadline` and decodes it. A frame
     /// the core decoder refuses, or one longer than [`MAX_META_FRAME`],
     /// fails with [`Fail::BadFrame`] (the caller closes the connection).
+    /// (The limit is [`MAX_META_FRAME`] on the metadata port.)
     pub(crate) fn recv(&mut self, deadline: Deadline) -> Result<(Frame<'_>, Stamp), Fail> {
         self.fill(0, wire::HEADER_LEN, deadline)?;
         let head = self.inbuf.get(..wire::HEADER_LEN).ok_or(Fail::Internal)?;
         let len = frame_len(&KernelCrc32c, head).map_err(|_| Fail::BadFrame("header"))?;
-        if len > MAX_META_FRAME {
+        if len > self.limit {
             return Err(Fail::BadFrame("oversized frame"));
         }
         let rest = len.checked_sub(wire::HEADER_LEN).ok_or(Fail::Internal)?;

@@ -7,8 +7,8 @@
 
 use super::conn::{POLL_MS, USER_TIMEOUT_MS};
 use super::server::{self, Session};
-use super::Cluster;
-use crate::ffi::net::{self as fnet, Socket};
+use super::{Cluster, Service};
+use crate::ffi::net::{self as fnet, DataPort, Socket};
 use crate::ffi::{self, fpath, Thread, ThreadMain};
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use kernel::prelude::*;
@@ -21,17 +21,24 @@ pub(crate) const MAX_SESSIONS: u32 = 32;
 
 struct Listener {
     cluster: Arc<Cluster>,
+    service: Service,
 }
 
-/// Starts the listener thread.
-pub(crate) fn start(cluster: &Arc<Cluster>) -> Result<Thread> {
+/// Starts the listener thread of `service`.
+pub(crate) fn start(cluster: &Arc<Cluster>, service: Service) -> Result<Thread> {
     let l = Arc::new(
         Listener {
             cluster: cluster.clone(),
+            service,
         },
         GFP_KERNEL,
     )?;
-    Thread::spawn(l, &fpath!("mars_listen")?)
+    let name = match service {
+        Service::Meta => fpath!("mars_listen")?,
+        Service::Data(DataPort::Fetch) => fpath!("mars_listen_fetch")?,
+        Service::Data(DataPort::Sync) => fpath!("mars_listen_sync")?,
+    };
+    Thread::spawn(l, &name)
 }
 
 impl Listener {
@@ -88,7 +95,7 @@ impl Listener {
                 ));
                 continue;
             }
-            match server::start(&self.cluster, sock) {
+            match server::start(&self.cluster, sock, self.service) {
                 Ok(pair) => {
                     let _ = sessions.push(pair, GFP_KERNEL);
                 }
@@ -103,7 +110,7 @@ impl Listener {
 
 impl ThreadMain for Listener {
     fn run(&self) {
-        let port = fnet::metadata_port();
+        let port = self.service.port();
         let mut sessions = KVec::new();
         let mut said = None;
         while !ffi::should_stop() {

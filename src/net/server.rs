@@ -6,8 +6,9 @@
 //! [`IDLE_MS`] closes the connection with one rate-limited dmesg line.
 
 use super::auth::{self, Secret};
-use super::conn::{Conn, Deadline};
-use super::{Cluster, Fail};
+use super::conn::{Conn, Deadline, POLL_MS, USER_TIMEOUT_MS};
+use super::{Cluster, Fail, Service};
+use crate::repl::service::DataSession;
 use crate::ffi::net::Socket;
 use crate::ffi::{self, fpath, Thread, ThreadMain};
 use crate::mars_core::merge::Refusal;
@@ -26,6 +27,7 @@ const SEND_MS: u64 = 10_000;
 #[pin_data]
 pub(crate) struct Session {
     cluster: Arc<Cluster>,
+    service: Service,
     #[pin]
     sock: Mutex<Option<Socket>>,
     done: Atomic<bool>,
@@ -39,10 +41,15 @@ impl Session {
 }
 
 /// Starts a session thread for `sock`.
-pub(crate) fn start(cluster: &Arc<Cluster>, sock: Socket) -> Result<(Arc<Session>, Thread)> {
+pub(crate) fn start(
+    cluster: &Arc<Cluster>,
+    sock: Socket,
+    service: Service,
+) -> Result<(Arc<Session>, Thread)> {
     let s = Arc::pin_init(
         pin_init!(Session {
             cluster: cluster.clone(),
+            service,
             sock <- new_mutex!(Some(sock)),
             done: Atomic::new(false),
         }),
@@ -71,6 +78,9 @@ impl Session {
         drop(secret);
         let host = peer.host;
         let fail = |f| (Some(host), f);
+        if let Service::Data(_) = self.service {
+            return self.serve_data(conn).map(|()| host).map_err(fail);
+        }
         loop {
             let (frame, stamp) = conn.recv(Deadline::after_ms(IDLE_MS)).map_err(fail)?;
             self.cluster.merge_clock(stamp);
@@ -104,6 +114,13 @@ impl Session {
         }
     }
 
+    /// A data port session (its own frame: it holds buffers).
+    #[inline(never)]
+    fn serve_data(&self, conn: &mut Conn) -> Result<(), Fail> {
+        let primaries = self.cluster.primaries.clone();
+        DataSession::new(&self.cluster, &primaries).serve(conn)
+    }
+
     fn refused(&self, host: &HostName, path: &str, r: Refusal) {
         self.cluster.warn(format_args!(
             "entry {} from {} refused: {}",
@@ -118,7 +135,13 @@ impl ThreadMain for Session {
     fn run(&self) {
         if let Some(sock) = self.sock.lock().take() {
             let who = sock.peer().ok();
-            let mut conn = Conn::new(sock);
+            let mut conn = match self.service {
+                Service::Meta => Conn::new(sock),
+                Service::Data(port) => {
+                    sock.set_opts(POLL_MS, port.tos(), USER_TIMEOUT_MS);
+                    Conn::bulk(sock)
+                }
+            };
             if let Err((host, f)) = self.serve(&mut conn) {
                 let name = host.as_ref().map_or("?", |h| h.as_str());
                 match (f, who) {

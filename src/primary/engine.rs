@@ -235,6 +235,12 @@ impl Engine {
         self.progress.notify_all();
     }
 
+    /// How far the logs are durable: `(log number, offset)`; every log
+    /// numbered below it is complete. Log fetch serves no further.
+    pub(crate) fn durable(&self) -> (u32, u64) {
+        *self.durable_mark.lock()
+    }
+
     /// The part of a written-back position `(log, pos)` that is durable in
     /// the log, which is as far as `replay-HOST` may move; `None` while an
     /// earlier log is not complete.

@@ -175,6 +175,7 @@ fn with_message<R>(o: &Owned, buf: &mut [u8], f: impl FnOnce(&Message<'_>) -> R)
                 host: o.host,
                 pos: o.a / 2,
             },
+            appended: o.a,
             written: LogPos {
                 number: o.c,
                 host: o.host,

@@ -168,6 +168,9 @@ pub enum Message<'a> {
         /// The log the server appends to now and the end of what it serves
         /// of it (its durable end); number 0: none.
         current: LogPos,
+        /// The size of the current log (appended, not necessarily durable
+        /// yet): no record beyond it can be on the server's data device.
+        appended: u64,
         /// How far the server's data device holds the logs (its
         /// `replay-HOST` position); number 0: none.
         written: LogPos,
@@ -386,11 +389,13 @@ impl<'a> Message<'a> {
                 resource,
                 size,
                 current,
+                appended,
                 written,
             } => w
                 .str16(resource)
                 .and_then(|()| w.u64(size))
                 .and_then(|()| write_log_pos(w, &current))
+                .and_then(|()| w.u64(appended))
                 .and_then(|()| write_log_pos(w, &written)),
         };
         done.ok_or(EncodeError::BufferTooSmall)
@@ -484,6 +489,7 @@ impl<'a> Message<'a> {
                 resource: r.str16()?,
                 size: r.u64()?,
                 current: read_log_pos(&mut r)?,
+                appended: r.u64()?,
                 written: read_log_pos(&mut r)?,
             },
         };
