@@ -52,7 +52,12 @@ pub fn deletable(r: &Resource) -> Deletion {
         r.data
             .keys()
             .map(|h| (*h, r.replay.get(h).map(|rp| rp.log.number))),
-        r.actual.iter().map(|(h, a)| (*h, a.log_number)),
+        // Only members write logs: a host that left may have left a stale
+        // report behind.
+        r.actual
+            .iter()
+            .filter(|(h, _)| r.is_member(h))
+            .map(|(h, a)| (*h, a.log_number)),
     );
     let mut d = Deletion {
         keep_reason: limit.reason.to_string(),
@@ -349,6 +354,8 @@ mod tests {
                 .iter()
                 .map(|(m, v)| (h(m), ReplayValue::parse(v).unwrap()))
                 .collect(),
+            syncstatus: BTreeMap::new(),
+            syncpos: BTreeMap::new(),
             logs: logs
                 .iter()
                 .map(|(n, o, s)| LogFile {
