@@ -321,7 +321,13 @@ mod tests {
         // A `--global` switch written by c reaches a through b, and may
         // name a's own switch.
         assert_eq!(
-            d(&b, "resource-r/todo-a/connect", st(5), "0", Some((st(4), "1"))),
+            d(
+                &b,
+                "resource-r/todo-a/connect",
+                st(5),
+                "0",
+                Some((st(4), "1"))
+            ),
             Ok(Decision::Adopt)
         );
         assert_eq!(

@@ -152,7 +152,13 @@ fn reported_link() -> impl Strategy<Value = (String, String)> {
         (
             resource(),
             host(),
-            prop::sample::select(vec!["sync-rate", "fetch-lag", "replay-lag", "lag-seconds", "invalidated"]),
+            prop::sample::select(vec![
+                "sync-rate",
+                "fetch-lag",
+                "replay-lag",
+                "lag-seconds",
+                "invalidated"
+            ]),
             any::<u64>()
         )
             .prop_map(|(r, h, k, n)| (format!("resource-{r}/actual-{h}/{k}"), n.to_string())),

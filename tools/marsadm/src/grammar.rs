@@ -75,7 +75,10 @@ mod tests {
 
     #[test]
     fn member_links() {
-        assert_eq!(check_member_link("resource-r0/syncstatus-n2", Some("0")), Ok(()));
+        assert_eq!(
+            check_member_link("resource-r0/syncstatus-n2", Some("0")),
+            Ok(())
+        );
         assert_eq!(check_member_link("resource-r0/syncpos-n2", None), Ok(()));
         assert_eq!(check_member_link("resource-r0/replay-n2", None), Ok(()));
         for (p, v) in [

@@ -104,7 +104,10 @@ fn small_device_message_names_both_sizes() {
     );
     let res = mars_core::names::ResourceName::new("r0").unwrap();
     let e = join_resource(&ctx, &FakeDevices::default(), &res, &small).unwrap_err();
-    assert!(e.msg.contains("4.0 MiB") && e.msg.contains("8.0 MiB"), "{e}");
+    assert!(
+        e.msg.contains("4.0 MiB") && e.msg.contains("8.0 MiB"),
+        "{e}"
+    );
     assert!(e.msg.contains("is smaller than resource 'r0'"), "{e}");
 }
 
@@ -126,7 +129,10 @@ fn join_writes_the_membership_and_waits_for_the_attach() {
         let v = fx.read(&format!("resource-r0/todo-node1/{s}"));
         assert_eq!(v.as_deref(), Some("1"), "{s}");
     }
-    assert_eq!(fx.read("resource-r0/syncstatus-node1").as_deref(), Some("0"));
+    assert_eq!(
+        fx.read("resource-r0/syncstatus-node1").as_deref(),
+        Some("0")
+    );
     assert_eq!(fx.read("resource-r0/primary").as_deref(), Some("node2"));
     assert_eq!(fx.triggered(), "1\n");
     let out = fx.run(&["view", "r0"]);
@@ -142,7 +148,13 @@ fn join_shows_the_kernels_error() {
     fx.link("resource-r0/actual-node1/error", "cannot open /dev/vdc");
     let dev = disk(&fx, "vdc", SIZE);
     let code = fx.run_lib(
-        &["--timeout", "2", "join-resource", "r0", dev.to_str().unwrap()],
+        &[
+            "--timeout",
+            "2",
+            "join-resource",
+            "r0",
+            dev.to_str().unwrap(),
+        ],
         &FakeDevices::default(),
     );
     assert_eq!(code, 5);
@@ -176,7 +188,10 @@ fn leave_deletes_the_membership_then_the_fetched_logs() {
     let out = fx.run(&["--timeout", "10", "leave-resource", "r0"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("left resource r0"), "{out:?}");
-    assert!(out.stdout.contains("keeps the last consistent state"), "{out:?}");
+    assert!(
+        out.stdout.contains("keeps the last consistent state"),
+        "{out:?}"
+    );
     for rel in [
         "data-node1",
         "device-node1",
@@ -197,8 +212,14 @@ fn leave_deletes_the_membership_then_the_fetched_logs() {
     assert!(!fx.mars.join("resource-r0/log-000000002-node2").exists());
     assert!(fx.mars.join("resource-r0/log-000000001-node1").exists());
     // The other member is untouched.
-    assert_eq!(fx.read("resource-r0/data-node2").as_deref(), Some("/dev/vdb"));
-    assert_eq!(fx.read("resource-r0/todo-node2/attach").as_deref(), Some("1"));
+    assert_eq!(
+        fx.read("resource-r0/data-node2").as_deref(),
+        Some("/dev/vdb")
+    );
+    assert_eq!(
+        fx.read("resource-r0/todo-node2/attach").as_deref(),
+        Some("1")
+    );
 }
 
 #[test]
@@ -256,11 +277,20 @@ fn pause_and_resume_switches() {
     let out = fx.run(&["pause-fetch", "r0"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("log fetch paused on node1"), "{out:?}");
-    assert_eq!(fx.read("resource-r0/todo-node1/connect").as_deref(), Some("0"));
-    assert_eq!(fx.read("resource-r0/todo-node2/connect").as_deref(), Some("1"));
+    assert_eq!(
+        fx.read("resource-r0/todo-node1/connect").as_deref(),
+        Some("0")
+    );
+    assert_eq!(
+        fx.read("resource-r0/todo-node2/connect").as_deref(),
+        Some("1")
+    );
     let out = fx.run(&["connect", "r0"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(fx.read("resource-r0/todo-node1/connect").as_deref(), Some("1"));
+    assert_eq!(
+        fx.read("resource-r0/todo-node1/connect").as_deref(),
+        Some("1")
+    );
     let out = fx.run(&["disconnect", "r0", "--global"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("node1, node2"), "{out:?}");
@@ -293,7 +323,10 @@ fn pause_and_resume_switches() {
     fx.assert_refused(&["pause-fetch", "r1"], 1, "not a member");
     let out = fx.run(&["pause-fetch", "r1", "--global"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(fx.read("resource-r1/todo-node2/connect").as_deref(), Some("0"));
+    assert_eq!(
+        fx.read("resource-r1/todo-node2/connect").as_deref(),
+        Some("0")
+    );
     assert!(!fx.mars.join("resource-r1/todo-node1").exists());
 }
 
@@ -322,7 +355,10 @@ fn view_shows_each_replica() {
     }
     let out = fx.run(&["--timeout", "0", "wait-resource", "r0", "UpToDate"]);
     assert_eq!(out.code, 3, "{out:?}");
-    assert!(out.stderr.contains("node1 Inconsistent sync 25.0%"), "{out:?}");
+    assert!(
+        out.stderr.contains("node1 Inconsistent sync 25.0%"),
+        "{out:?}"
+    );
     // Sync done, replayed past syncpos, nothing left: UpToDate.
     fx.link("resource-r0/syncstatus-node1", &SIZE.to_string());
     fx.link("resource-r0/syncpos-node1", "log-000000001-node2,100,3000");

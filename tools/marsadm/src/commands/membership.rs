@@ -79,8 +79,10 @@ pub fn join_resource(
         )));
     }
     let size = r.size.ok_or_else(|| {
-        Error::refused(format!("the size of resource '{res}' is not known here yet (no size link)"))
-            .hint("run 'marsadm wait-cluster' and try again")
+        Error::refused(format!(
+            "the size of resource '{res}' is not known here yet (no size link)"
+        ))
+        .hint("run 'marsadm wait-cluster' and try again")
     })?;
     let info = check_device(ctx, probe, &cluster, dev, &dev_str)?;
     if info.size < size {
@@ -128,7 +130,10 @@ pub fn join_resource(
         Some(mars_core::tree::PrimaryValue::Host(p)) => format!("the primary '{p}'"),
         _ => "the primary (none is designated now: the sync starts once one is)".to_string(),
     };
-    println!("This host '{host}' joined resource {res} with {dev_str} ({}).", human(size));
+    println!(
+        "This host '{host}' joined resource {res} with {dev_str} ({}).",
+        human(size)
+    );
     println!(
         "Next, in the kernel: a full sync of {} from {primary}, then log fetch and replay.",
         human(size)
@@ -261,13 +266,18 @@ pub fn invalidate(ctx: &Ctx, res: &ResourceName) -> Result<()> {
         .unwrap_or(0)
         .max(a.invalidated.unwrap_or(0));
     let want = cur.checked_add(1).ok_or_else(|| {
-        Error::refused(format!("todo-{host}/{INVALIDATE} of '{res}' is at its largest value"))
+        Error::refused(format!(
+            "todo-{host}/{INVALIDATE} of '{res}' is at its largest value"
+        ))
     })?;
     let mut plan = Plan::new();
     if !r.dir.join(format!("todo-{host}")).is_dir() {
         plan.mkdir(format!("resource-{res}/todo-{host}"));
     }
-    plan.link(format!("resource-{res}/todo-{host}/{INVALIDATE}"), want.to_string())?;
+    plan.link(
+        format!("resource-{res}/todo-{host}/{INVALIDATE}"),
+        want.to_string(),
+    )?;
     commit(ctx, &plan)?;
     if ctx.dry_run {
         return Ok(());
@@ -292,7 +302,9 @@ pub fn invalidate(ctx: &Ctx, res: &ResourceName) -> Result<()> {
             "the request is written and the kernel keeps working on it; look at 'marsadm view {res}' and 'dmesg'"
         ))
     })?;
-    println!("Resource {res}: the full sync from the primary restarted from 0 on this host '{host}'.");
+    println!(
+        "Resource {res}: the full sync from the primary restarted from 0 on this host '{host}'."
+    );
     println!(
         "The copy here is Inconsistent until the full sync and the replay after it have finished: do not use it. Watch with 'marsadm view {res}'."
     );

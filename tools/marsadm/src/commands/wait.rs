@@ -48,7 +48,10 @@ fn look_replicas(ctx: &Ctx, res: &ResourceName) -> Result<Progress> {
     }
     if let Some(m) = ms.iter().find(|m| m.state.as_deref() == Some("Error")) {
         let e = m.error.as_deref().unwrap_or("no reason given, see dmesg");
-        return Ok(Progress::Failed(format!("{}: state Error, error: {e}", m.host)));
+        return Ok(Progress::Failed(format!(
+            "{}: state Error, error: {e}",
+            m.host
+        )));
     }
     let behind: Vec<String> = ms
         .iter()
