@@ -43,6 +43,7 @@ pub mod log;
 pub mod merge;
 pub mod names;
 pub mod plan;
+pub mod replica;
 pub mod retention;
 pub mod sort;
 pub mod tree;

@@ -3,10 +3,12 @@
 //!
 //! Exchanged = every path [`LinkKind::parse`] accepts except `join-via`.
 //! An owned path (`actual-H/*`, and inside `resource-R/`: `actual-H/*`,
-//! `todo-H/*`, `replay-H`, `version-N-H`, `data-H`, `device-H`,
-//! `syncstatus-H`, `syncpos-H`) is written and sent only by its owner H;
-//! shared paths (`uuid`, `ips/ip-H`, `resource-R/size`,
-//! `resource-R/primary`) are sent and relayed by every member. The member
+//! `replay-H`, `version-N-H`, `data-H`, `device-H`, `syncstatus-H`,
+//! `syncpos-H`) is written and sent only by its owner H; shared paths
+//! (`uuid`, `ips/ip-H`, `resource-R/size`, `resource-R/primary`,
+//! `resource-R/todo-H/*`) are sent and relayed by every member. The
+//! switches `todo-H/*` are shared so that a `--global` command on one host
+//! can set them for every member (newest wins, as for every link). The member
 //! list `ips/` must be shared: a host that joined through one member
 //! learns the others, and they learn it, only by relay (each host
 //! connects only to the hosts it knows of). An entry wins iff
@@ -35,7 +37,6 @@ fn owner_of_link(path: &str) -> Option<HostName> {
         let host = match parse_entry_name(part) {
             Ok(
                 Entry::Actual(h)
-                | Entry::Todo(h)
                 | Entry::Replay(h)
                 | Entry::Data(h)
                 | Entry::Device(h)
@@ -43,8 +44,9 @@ fn owner_of_link(path: &str) -> Option<HostName> {
                 | Entry::SyncPos(h),
             ) => h,
             Ok(Entry::Version(l)) => l.host,
-            // Shared names, directories without a host, or the open-ended
-            // names inside `actual-H/` (already past the owner then).
+            // Shared names (`todo-H/` too), directories without a host, or
+            // the open-ended names inside `actual-H/` (already past the
+            // owner then).
             _ => continue,
         };
         return Some(host);
@@ -185,8 +187,11 @@ mod tests {
             ("resource-r/version-000000003-b", Some("b")),
             ("resource-r/syncstatus-b", Some("b")),
             ("resource-r/syncpos-b", Some("b")),
-            ("resource-r/todo-b/attach", Some("b")),
-            ("resource-r/todo-b/log-rotate", Some("b")),
+            ("resource-r/todo-b/attach", None),
+            ("resource-r/todo-b/log-rotate", None),
+            ("resource-r/todo-b/invalidate", None),
+            ("resource-r/replay-lag", Some("lag")),
+            ("resource-r/actual-b/replay-lag", Some("b")),
             ("resource-r/actual-b/is-primary", Some("b")),
             ("resource-data-x/size", None),
         ];
@@ -249,6 +254,10 @@ mod tests {
         assert!(relayable(&a, "ips/ip-a"));
         assert!(relayable(&a, "resource-r/todo-a/attach"));
         assert!(relayable(&a, "ips/ip-b"));
+        // Switches are shared: any member relays another's.
+        assert!(relayable(&a, "resource-r/todo-b/connect"));
+        assert!(relayable(&a, "resource-r/todo-b/invalidate"));
+        assert!(!relayable(&a, "resource-r/syncstatus-b"));
         assert!(!relayable(&a, "resource-r/actual-b/is-primary"));
     }
 
@@ -308,6 +317,26 @@ mod tests {
         assert_eq!(
             d(&b, "actual-a/alive", st(5), "5.000000000", None),
             Err(Refusal::OwnEntry)
+        );
+        // A `--global` switch written by c reaches a through b, and may
+        // name a's own switch.
+        assert_eq!(
+            d(
+                &b,
+                "resource-r/todo-a/connect",
+                st(5),
+                "0",
+                Some((st(4), "1"))
+            ),
+            Ok(Decision::Adopt)
+        );
+        assert_eq!(
+            d(&b, "resource-r/todo-c/sync", st(5), "0", Some((st(6), "1"))),
+            Ok(Decision::Keep)
+        );
+        assert_eq!(
+            d(&c, "resource-r/syncstatus-b", st(5), "0", None),
+            Err(Refusal::WrongSender)
         );
         assert_eq!(
             d(&b, "actual-b/alive", st(1300), "1300.000000000", None),

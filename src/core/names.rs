@@ -37,6 +37,8 @@ pub const TMP_PREFIX: &str = ".tmp-";
 pub const DELETED_RESOURCE_PREFIX: &str = ".deleted-resource-";
 /// Name of the `todo-HOST/log-rotate` link (see [`Entry::LogRotate`]).
 pub const LOG_ROTATE: &str = "log-rotate";
+/// Name of the `todo-HOST/invalidate` link (see [`Entry::Invalidate`]).
+pub const INVALIDATE: &str = "invalidate";
 /// Name of the cluster secret file in `/mars` (see [`Entry::ClusterSecret`]).
 pub const CLUSTER_SECRET: &str = "cluster-secret";
 /// Name of the join request link in `/mars` (see [`Entry::JoinVia`]).
@@ -317,11 +319,30 @@ pub enum ActualKey {
     RestSpace,
     /// `total-space` (in `/mars/actual-HOST/`): size of `/mars` in bytes.
     TotalSpace,
+    /// `sync-rate`: bytes per second of the running full sync.
+    SyncRate,
+    /// `fetch-lag`: log bytes the primary has that this host has not
+    /// fetched.
+    FetchLag,
+    /// `replay-lag`: log bytes fetched but not yet replayed. Spelled like
+    /// `replay-HOST` of a host named `lag`: outside `actual-HOST/` the
+    /// host-named entry wins (see [`parse_entry_name`]).
+    ReplayLag,
+    /// `lag-seconds`: how many seconds this host's replica is behind.
+    LagSeconds,
+    /// `connection`: the log fetch connection to the primary, a word
+    /// (`connected`, `connecting`, `down`, `paused`, `none`).
+    Connection,
+    /// `fetch-pos`: fetched up to this log position (`replay-` grammar).
+    FetchPos,
+    /// `invalidated`: the last `todo-HOST/invalidate` request the kernel
+    /// has acted on (full sync restarted from 0).
+    Invalidated,
 }
 
 impl ActualKey {
     /// All known keys.
-    pub const ALL: [ActualKey; 15] = [
+    pub const ALL: [ActualKey; 22] = [
         ActualKey::IsAttached,
         ActualKey::IsCopying,
         ActualKey::IsReplaying,
@@ -337,6 +358,13 @@ impl ActualKey {
         ActualKey::WritebackPending,
         ActualKey::RestSpace,
         ActualKey::TotalSpace,
+        ActualKey::SyncRate,
+        ActualKey::FetchLag,
+        ActualKey::ReplayLag,
+        ActualKey::LagSeconds,
+        ActualKey::Connection,
+        ActualKey::FetchPos,
+        ActualKey::Invalidated,
     ];
 
     /// The entry name.
@@ -357,6 +385,13 @@ impl ActualKey {
             ActualKey::WritebackPending => "writeback-pending",
             ActualKey::RestSpace => "rest-space",
             ActualKey::TotalSpace => "total-space",
+            ActualKey::SyncRate => "sync-rate",
+            ActualKey::FetchLag => "fetch-lag",
+            ActualKey::ReplayLag => "replay-lag",
+            ActualKey::LagSeconds => "lag-seconds",
+            ActualKey::Connection => "connection",
+            ActualKey::FetchPos => "fetch-pos",
+            ActualKey::Invalidated => "invalidated",
         }
     }
 
@@ -419,6 +454,9 @@ pub enum Entry<'a> {
     Switch(Switch),
     /// `log-rotate` inside `todo-HOST/`: the log number wanted as current.
     LogRotate,
+    /// `invalidate` inside `todo-HOST/`: a request counter; each increase
+    /// asks the host to restart its full sync from 0.
+    Invalidate,
     /// `actual-HOST/` directory.
     Actual(HostName),
     /// A well-known entry inside `actual-HOST/` (unknown ones: [`ActualName`]).
@@ -491,6 +529,7 @@ pub fn parse_entry_name(s: &str) -> Result<Entry<'_>, NameError> {
         "ips" => return Ok(Entry::Ips),
         "uuid" => return Ok(Entry::Uuid),
         LOG_ROTATE => return Ok(Entry::LogRotate),
+        INVALIDATE => return Ok(Entry::Invalidate),
         CLUSTER_SECRET => return Ok(Entry::ClusterSecret),
         JOIN_VIA => return Ok(Entry::JoinVia),
         _ => {}
@@ -498,9 +537,17 @@ pub fn parse_entry_name(s: &str) -> Result<Entry<'_>, NameError> {
     if let Some(w) = Switch::from_name(s) {
         return Ok(Entry::Switch(w));
     }
-    if let Some(k) = ActualKey::from_name(s) {
-        return Ok(Entry::Status(k));
+    // A host-named entry wins over a status key spelled the same
+    // (`replay-lag` is `replay-HOST` of host `lag` here); inside
+    // `actual-HOST/` names are read with [`ActualName::parse`].
+    match parse_prefixed(s) {
+        Err(e) => ActualKey::from_name(s).map(Entry::Status).ok_or(e),
+        ok => ok,
     }
+}
+
+/// Parses a `PREFIX-REST` entry name (`resource-RES`, `log-N-HOST`, ...).
+fn parse_prefixed(s: &str) -> Result<Entry<'_>, NameError> {
     let (prefix, rest) = s.split_once('-').ok_or(NameError::UnknownEntry)?;
     let host = || HostName::new(rest);
     Ok(match prefix {
@@ -552,6 +599,7 @@ impl fmt::Display for Entry<'_> {
             Entry::Todo(h) => write!(f, "todo-{h}"),
             Entry::Switch(w) => f.write_str(w.as_str()),
             Entry::LogRotate => f.write_str(LOG_ROTATE),
+            Entry::Invalidate => f.write_str(INVALIDATE),
             Entry::Actual(h) => write!(f, "actual-{h}"),
             Entry::Status(k) => f.write_str(k.as_str()),
             Entry::Ips => f.write_str("ips"),
@@ -648,6 +696,15 @@ mod tests {
             ".tmp-custom-flag",
             "log-rotate",
             ".tmp-log-rotate",
+            "invalidate",
+            ".tmp-invalidate",
+            "sync-rate",
+            "fetch-lag",
+            "replay-lag",
+            "lag-seconds",
+            "connection",
+            "fetch-pos",
+            "invalidated",
             "log-number",
             "writeback-pending",
             "rest-space",
@@ -705,6 +762,19 @@ mod tests {
     #[test]
     fn new_entries() {
         assert_eq!(parse_entry_name("log-rotate"), Ok(Entry::LogRotate));
+        assert_eq!(parse_entry_name("invalidate"), Ok(Entry::Invalidate));
+        assert_eq!(
+            parse_entry_name("fetch-lag"),
+            Ok(Entry::Status(ActualKey::FetchLag))
+        );
+        // `replay-lag` outside `actual-HOST/` is the replay link of host
+        // `lag`; inside it, the status key.
+        let lag = HostName::new("lag").unwrap();
+        assert_eq!(parse_entry_name("replay-lag"), Ok(Entry::Replay(lag)));
+        assert_eq!(
+            ActualName::parse("replay-lag"),
+            Ok(ActualName::Known(ActualKey::ReplayLag))
+        );
         assert_eq!(
             parse_entry_name("log-number"),
             Ok(Entry::Status(ActualKey::LogNumber))
@@ -736,6 +806,9 @@ mod tests {
         assert!(check_tree_path("resource-r/actual-h/custom-flag").is_ok());
         assert!(check_tree_path("resource-r/log-000000001-h").is_ok());
         assert!(check_tree_path("resource-r/todo-h/log-rotate").is_ok());
+        assert!(check_tree_path("resource-r/todo-h/invalidate").is_ok());
+        assert!(check_tree_path("resource-r/actual-h/replay-lag").is_ok());
+        assert!(check_tree_path("resource-r/replay-lag").is_ok());
         assert!(check_tree_path("resource-r/actual-h/log-number").is_ok());
         assert!(check_tree_path("resource-r/actual-h/writeback-pending").is_ok());
         assert!(check_tree_path("actual-h/rest-space").is_ok());

@@ -188,6 +188,14 @@ impl ReplayValue {
     }
 }
 
+impl ReplayValue {
+    /// Whether this position is at or past `target`, compared by
+    /// (log number, position); the origin host and the length do not count.
+    pub fn reached(&self, target: &ReplayValue) -> bool {
+        (self.log.number, self.pos) >= (target.log.number, target.pos)
+    }
+}
+
 impl fmt::Display for ReplayValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{},{},{}", self.log, self.pos, self.len)
@@ -611,9 +619,15 @@ pub const fn status_value_kind(name: ActualName<'_>) -> ValueKind {
             ActualKey::OpenCount
             | ActualKey::WritebackPending
             | ActualKey::RestSpace
-            | ActualKey::TotalSpace => ValueKind::Count,
+            | ActualKey::TotalSpace
+            | ActualKey::SyncRate
+            | ActualKey::FetchLag
+            | ActualKey::ReplayLag
+            | ActualKey::LagSeconds
+            | ActualKey::Invalidated => ValueKind::Count,
             ActualKey::LogNumber => ValueKind::LogNumber,
-            ActualKey::State => ValueKind::Word,
+            ActualKey::FetchPos => ValueKind::Replay,
+            ActualKey::State | ActualKey::Connection => ValueKind::Word,
             ActualKey::Error => ValueKind::Text,
             ActualKey::Alive | ActualKey::Time => ValueKind::Stamp,
         },
@@ -642,13 +656,17 @@ pub enum LinkKind<'a> {
     Switch(Switch),
     /// `resource-RES/todo-HOST/log-rotate`.
     LogRotate,
+    /// `resource-RES/todo-HOST/invalidate`: a request counter.
+    Invalidate,
     /// `resource-RES/replay-HOST`.
     Replay,
     /// `resource-RES/version-NNNNNNNNN-HOST`.
     Version,
-    /// `resource-RES/syncstatus-HOST`.
+    /// `resource-RES/syncstatus-HOST`: bytes of HOST's device known to
+    /// equal the primary's (full sync progress).
     SyncStatus,
-    /// `resource-RES/syncpos-HOST`.
+    /// `resource-RES/syncpos-HOST`: the primary's log position when HOST's
+    /// full sync finished (`replay-` grammar).
     SyncPos,
     /// `actual-HOST/NAME`: reported state of a host.
     HostStatus(ActualName<'a>),
@@ -724,6 +742,7 @@ impl<'a> LinkKind<'a> {
                 Entry::Todo(_) => match parse_entry_name(n)? {
                     Entry::Switch(w) => LinkKind::Switch(w),
                     Entry::LogRotate => LinkKind::LogRotate,
+                    Entry::Invalidate => LinkKind::Invalidate,
                     _ => return Err(LinkError::NotALink),
                 },
                 Entry::Actual(_) => LinkKind::ResourceStatus(ActualName::parse(n)?),
@@ -744,16 +763,18 @@ impl<'a> LinkKind<'a> {
             LinkKind::Primary => ValueKind::Primary,
             LinkKind::Switch(_) => ValueKind::Switch,
             LinkKind::LogRotate => ValueKind::LogRotate,
-            LinkKind::Replay => ValueKind::Replay,
+            LinkKind::Invalidate | LinkKind::SyncStatus => ValueKind::Count,
+            LinkKind::Replay | LinkKind::SyncPos => ValueKind::Replay,
             LinkKind::Version => ValueKind::Version,
-            LinkKind::SyncStatus | LinkKind::SyncPos => ValueKind::Text,
             LinkKind::HostStatus(n) | LinkKind::ResourceStatus(n) => status_value_kind(*n),
         }
     }
 
     /// Whether this link holds wanted state, written by the administrator
     /// (`uuid`, `ips/`, `size`, `data-HOST`, `device-HOST`, `primary`,
-    /// `todo-HOST/`). Every other link is written by the kernel module.
+    /// `todo-HOST/`). Every other link is written by the kernel module
+    /// (`join-resource` seeds `syncstatus-HOST` with `0`, and a member that
+    /// leaves deletes its own kernel-written links).
     pub const fn is_wanted(&self) -> bool {
         matches!(
             self,
@@ -766,6 +787,7 @@ impl<'a> LinkKind<'a> {
                 | LinkKind::Primary
                 | LinkKind::Switch(_)
                 | LinkKind::LogRotate
+                | LinkKind::Invalidate
         )
     }
 }
@@ -927,8 +949,50 @@ mod tests {
             ),
             (
                 "resource-r0/syncpos-node1",
-                "anything",
+                "log-000000003-node2,4096,8192",
                 LinkKind::SyncPos,
+                false,
+            ),
+            (
+                "resource-r0/syncstatus-node1",
+                "1048576",
+                LinkKind::SyncStatus,
+                false,
+            ),
+            (
+                "resource-r0/todo-node1/invalidate",
+                "3",
+                LinkKind::Invalidate,
+                true,
+            ),
+            (
+                "resource-r0/replay-lag",
+                "log-000000001-node1,0,0",
+                LinkKind::Replay,
+                false,
+            ),
+            (
+                "resource-r0/actual-node1/replay-lag",
+                "4096",
+                LinkKind::ResourceStatus(ActualName::Known(ActualKey::ReplayLag)),
+                false,
+            ),
+            (
+                "resource-r0/actual-node1/fetch-pos",
+                "log-000000002-node2,0,100",
+                LinkKind::ResourceStatus(ActualName::Known(ActualKey::FetchPos)),
+                false,
+            ),
+            (
+                "resource-r0/actual-node1/connection",
+                "connected",
+                LinkKind::ResourceStatus(ActualName::Known(ActualKey::Connection)),
+                false,
+            ),
+            (
+                "resource-r0/actual-node1/invalidated",
+                "2",
+                LinkKind::ResourceStatus(ActualName::Known(ActualKey::Invalidated)),
                 false,
             ),
             (
@@ -1031,6 +1095,32 @@ mod tests {
                 LinkError::Value(ValueError::BadStamp),
             ),
             ("resource-r0/log-rotate", "1", LinkError::NotALink),
+            ("resource-r0/invalidate", "1", LinkError::NotALink),
+            (
+                "resource-r0/syncpos-node1",
+                "anything",
+                LinkError::Value(ValueError::Name(NameError::UnknownEntry)),
+            ),
+            (
+                "resource-r0/syncstatus-node1",
+                "-1",
+                LinkError::Value(ValueError::BadNumber),
+            ),
+            (
+                "resource-r0/todo-node1/invalidate",
+                "01",
+                LinkError::Value(ValueError::BadNumber),
+            ),
+            (
+                "resource-r0/actual-node1/sync-rate",
+                "fast",
+                LinkError::Value(ValueError::BadNumber),
+            ),
+            (
+                "resource-r0/actual-node1/connection",
+                "not connected",
+                LinkError::Value(ValueError::BadText),
+            ),
             ("resource-r0/todo-node1", "1", LinkError::NotALink),
             (
                 "resource-r0/todo-node1/is-primary",

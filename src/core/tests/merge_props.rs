@@ -80,8 +80,9 @@ fn materialize(me: usize, w: &Write) -> (String, String) {
         ),
         3 => (format!("ips/ip-h{me}"), format!("10.0.0.{v}")),
         4 => (format!("actual-h{me}/alive"), format!("{v}.000000000")),
+        // Switches are shared: any node sets any member's (`--global`).
         5 => (
-            format!("resource-r{r}/todo-h{me}/attach"),
+            format!("resource-r{r}/todo-h{}/connect", (v + r) % 3),
             format!("{}", v % 2),
         ),
         6 => (
@@ -216,8 +217,9 @@ proptest! {
 
     #[test]
     fn owned_entries_only_from_their_owner(w in write(), owner in 0usize..3, sender in 0usize..3, me in 0usize..3) {
-        // Kinds 4..=7 are owned (kind 3, `ips/ip-H`, is shared).
-        let w = Write { kind: 4 + w.kind % 4, ..w };
+        // Kinds 4, 6 and 7 are owned (kind 3, `ips/ip-H`, and kind 5,
+        // `todo-H/`, are shared).
+        let w = Write { kind: [4, 6, 7][usize::from(w.kind % 3)], ..w };
         let (p, t) = materialize(owner, &w);
         let r = decide(&host(me), &host(sender), &p, w.stamp, &t, None, Stamp::ZERO, FAR);
         if sender == owner {
@@ -228,6 +230,16 @@ proptest! {
             prop_assert_eq!(r, Err(Refusal::WrongSender));
         }
         prop_assert_eq!(relayable(&host(sender), &p), sender == owner);
+    }
+
+    #[test]
+    fn switches_from_any_sender(w in write(), writer in 0usize..3, sender in 0usize..3, me in 0usize..3) {
+        // `todo-H/` is shared: adopted from any sender, relayed by anyone.
+        let w = Write { kind: 5, ..w };
+        let (p, t) = materialize(writer, &w);
+        let r = decide(&host(me), &host(sender), &p, w.stamp, &t, None, Stamp::ZERO, FAR);
+        prop_assert_eq!(r, Ok(Decision::Adopt));
+        prop_assert!(relayable(&host(sender), &p));
     }
 
     #[test]

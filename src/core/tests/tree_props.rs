@@ -54,7 +54,8 @@ fn entry() -> impl Strategy<Value = String> {
             "connect",
             "sync",
             "allow-replay",
-            "log-rotate"
+            "log-rotate",
+            "invalidate"
         ])
         .prop_map(String::from),
         prop::sample::select(ActualKey::ALL.to_vec()).prop_map(|k| k.as_str().to_string()),
@@ -109,6 +110,11 @@ fn wanted_link() -> impl Strategy<Value = (String, String, LinkKind<'static>)> {
             n.to_string(),
             LinkKind::LogRotate
         )),
+        (resource(), host(), any::<u64>()).prop_map(|(r, h, n)| (
+            format!("resource-{r}/todo-{h}/invalidate"),
+            n.to_string(),
+            LinkKind::Invalidate
+        )),
     ]
 }
 
@@ -135,6 +141,39 @@ fn reported_link() -> impl Strategy<Value = (String, String)> {
             NO_ERROR.to_string()
         )),
         (host(), stamp()).prop_map(|(h, st)| (format!("actual-{h}/alive"), st.to_string())),
+        (resource(), host(), any::<u64>())
+            .prop_map(|(r, h, n)| (format!("resource-{r}/syncstatus-{h}"), n.to_string())),
+        (resource(), host(), log_name(), any::<u64>(), any::<u64>()).prop_map(
+            |(r, h, log, pos, len)| (
+                format!("resource-{r}/syncpos-{h}"),
+                ReplayValue { log, pos, len }.to_string()
+            )
+        ),
+        (
+            resource(),
+            host(),
+            prop::sample::select(vec![
+                "sync-rate",
+                "fetch-lag",
+                "replay-lag",
+                "lag-seconds",
+                "invalidated"
+            ]),
+            any::<u64>()
+        )
+            .prop_map(|(r, h, k, n)| (format!("resource-{r}/actual-{h}/{k}"), n.to_string())),
+        (
+            resource(),
+            host(),
+            prop::sample::select(vec!["connected", "connecting", "down", "paused", "none"])
+        )
+            .prop_map(|(r, h, w)| (format!("resource-{r}/actual-{h}/connection"), w.to_string())),
+        (resource(), host(), log_name(), any::<u64>(), any::<u64>()).prop_map(
+            |(r, h, log, pos, len)| (
+                format!("resource-{r}/actual-{h}/fetch-pos"),
+                ReplayValue { log, pos, len }.to_string()
+            )
+        ),
         (resource(), host(), log_name(), any::<u64>(), any::<u64>()).prop_map(
             |(r, h, log, pos, len)| (
                 format!("resource-{r}/replay-{h}"),
@@ -362,7 +401,15 @@ fn switches() {
         assert_eq!(parse_entry_name(w.as_str()), Ok(Entry::Switch(w)));
     }
     assert_eq!(parse_entry_name("log-rotate"), Ok(Entry::LogRotate));
+    assert_eq!(parse_entry_name("invalidate"), Ok(Entry::Invalidate));
     for k in ActualKey::ALL {
-        assert_eq!(parse_entry_name(k.as_str()), Ok(Entry::Status(k)));
+        assert_eq!(ActualName::parse(k.as_str()), Ok(ActualName::Known(k)));
+        // Outside `actual-HOST/` a host-named entry of the same spelling
+        // wins (`replay-lag`: the replay link of host `lag`).
+        match parse_entry_name(k.as_str()) {
+            Ok(Entry::Status(got)) => assert_eq!(got, k),
+            Ok(Entry::Replay(h)) => assert_eq!(format!("replay-{h}"), k.as_str()),
+            other => panic!("{}: {other:?}", k.as_str()),
+        }
     }
 }

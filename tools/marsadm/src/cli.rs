@@ -228,6 +228,86 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Join an existing resource as a secondary, with DEV as its disk.
+    ///
+    /// Run it on the new member. DEV must be at least as large as the
+    /// resource, not in use and not used by another resource here. Writes
+    /// data-HOST, device-HOST, todo-HOST/{attach,connect,sync,allow-replay}
+    /// and syncstatus-HOST (0), then waits (--timeout) until the kernel has
+    /// attached DEV. The kernel then copies the whole device from the
+    /// primary (full sync) and fetches and replays its logs; until that is
+    /// done the copy is Inconsistent. DEV's old content is overwritten.
+    ///
+    /// Example: marsadm join-resource r0 /dev/vdb && marsadm wait-resource r0 UpToDate
+    JoinResource {
+        /// The resource (it must be known on this host: see wait-cluster).
+        #[arg(value_parser = parse_resource)]
+        res: ResourceName,
+        /// Absolute path of the backing block device on this host.
+        dev: PathBuf,
+    },
+    /// Leave a resource on a secondary: stop replicating it here.
+    ///
+    /// Refused on the designated primary. Deletes this host's membership
+    /// links everywhere (tombstones over data-HOST, device-HOST,
+    /// todo-HOST/*, syncstatus-HOST, syncpos-HOST), waits (--timeout) until
+    /// the kernel has detached the disk, then deletes the copies of other
+    /// hosts' logs here and replay-HOST. The disk keeps the last state
+    /// replayed onto it (consistent unless a sync was unfinished).
+    ///
+    /// Example: marsadm leave-resource r0
+    LeaveResource {
+        /// The resource.
+        #[arg(value_parser = parse_resource)]
+        res: ResourceName,
+    },
+    /// Throw away this secondary's copy and sync it anew from the primary.
+    ///
+    /// Refused on the designated primary. Increments
+    /// todo-HOST/invalidate and waits (--timeout) until the kernel
+    /// confirmed (actual-HOST/invalidated) that the full sync restarted
+    /// from 0. The copy is Inconsistent until the sync and the replay
+    /// after it have finished.
+    ///
+    /// Example: marsadm invalidate r0
+    Invalidate {
+        /// The resource.
+        #[arg(value_parser = parse_resource)]
+        res: ResourceName,
+    },
+    /// Stop fetching logs from the primary (todo-HOST/connect = 0).
+    ///
+    /// The replica falls behind until resume-fetch; the primary keeps its
+    /// logs for it. Does not wait for the kernel.
+    ///
+    /// Example: marsadm pause-fetch r0 --global
+    #[command(visible_alias = "disconnect")]
+    PauseFetch(PauseArgs),
+    /// Fetch logs from the primary again (todo-HOST/connect = 1).
+    ///
+    /// Example: marsadm resume-fetch all
+    #[command(visible_alias = "connect")]
+    ResumeFetch(PauseArgs),
+    /// Stop replaying fetched logs onto the disk (todo-HOST/allow-replay = 0).
+    ///
+    /// Fetching goes on; the disk stays at its last replayed state.
+    ///
+    /// Example: marsadm pause-replay r0
+    PauseReplay(PauseArgs),
+    /// Replay fetched logs again (todo-HOST/allow-replay = 1).
+    ///
+    /// Example: marsadm resume-replay r0
+    ResumeReplay(PauseArgs),
+    /// Pause a running or due full sync (todo-HOST/sync = 0).
+    ///
+    /// The copy stays Inconsistent while the sync is paused.
+    ///
+    /// Example: marsadm pause-sync r0
+    PauseSync(PauseArgs),
+    /// Allow the full sync again (todo-HOST/sync = 1).
+    ///
+    /// Example: marsadm resume-sync r0
+    ResumeSync(PauseArgs),
     /// Start a resource: attach the disk, connect and allow replay.
     ///
     /// Example: marsadm up all
@@ -362,11 +442,13 @@ pub enum Command {
     /// Wait until the kernel reports STATE for the resource.
     ///
     /// STATE is a state word of view-state: Up, Down, Recovering,
-    /// Emergency, Error or Unknown. Waits up to --timeout seconds (default
+    /// Emergency, Error or Unknown; or UpToDate: every member's disk is
+    /// UpToDate (full syncs and catch-up done), with the sync progress and
+    /// lags shown while waiting. Waits up to --timeout seconds (default
     /// 60; `none`: no limit; 0: look once); exit code 3 when the time is
     /// up, 5 when the kernel reports Error instead (unless STATE is Error).
     ///
-    /// Example: marsadm --timeout 300 wait-resource r0 Up
+    /// Example: marsadm --timeout 300 wait-resource r0 Up; marsadm --timeout none wait-resource r0 UpToDate
     WaitResource {
         /// The resource.
         #[arg(value_parser = parse_resource)]
@@ -435,6 +517,17 @@ pub enum Command {
     ViewWritebackLag(MacroArgs),
 }
 
+/// Arguments of the pause/resume commands.
+#[derive(Args, Debug, Clone)]
+pub struct PauseArgs {
+    /// Resources (r0 or r0,r1), or `all`.
+    #[arg(value_parser = parse_target)]
+    pub target: Target,
+    /// For every member of the resource, not only this host.
+    #[arg(long)]
+    pub global: bool,
+}
+
 /// Argument of the `view-*` macros.
 #[derive(Args, Debug, Clone)]
 pub struct MacroArgs {
@@ -461,7 +554,14 @@ impl Command {
         !self.only_shows()
             && !matches!(
                 self,
-                Command::CreateCluster { .. } | Command::LogDelete { .. }
+                Command::CreateCluster { .. }
+                    | Command::LogDelete { .. }
+                    | Command::PauseFetch(_)
+                    | Command::ResumeFetch(_)
+                    | Command::PauseReplay(_)
+                    | Command::ResumeReplay(_)
+                    | Command::PauseSync(_)
+                    | Command::ResumeSync(_)
             )
     }
 
@@ -558,14 +658,19 @@ fn parse_target(s: &str) -> Result<Target, String> {
 /// The state words the kernel reports, and `Unknown`.
 pub const STATE_WORDS: [&str; 6] = ["Up", "Down", "Recovering", "Emergency", "Error", "Unknown"];
 
+/// What `wait-resource` accepts besides a state word: every member's disk
+/// is UpToDate.
+pub const UP_TO_DATE: &str = "UpToDate";
+
 fn parse_state(s: &str) -> Result<String, String> {
     STATE_WORDS
         .iter()
+        .chain([&UP_TO_DATE])
         .find(|w| w.eq_ignore_ascii_case(s))
         .map(|w| w.to_string())
         .ok_or_else(|| {
             format!(
-                "{s:?} is not a state; give one of {}",
+                "{s:?} is not a state; give one of {}, or {UP_TO_DATE}",
                 STATE_WORDS.join(", ")
             )
         })

@@ -22,6 +22,28 @@ pub fn check_link(rel: &str, value: &str) -> Result<(), String> {
         .map_err(|e| format!("invalid value {value:?} for {rel}: {e}"))
 }
 
+/// Checks a kernel-written link marsadm may write on a member's behalf:
+/// `join-resource` seeds `syncstatus-HOST` (a full sync starts at 0), and
+/// `leave-resource` deletes the leaving host's `syncstatus-`, `syncpos-`
+/// and `replay-HOST` (`value` is then the tombstone, not checked here).
+pub fn check_member_link(rel: &str, value: Option<&str>) -> Result<(), String> {
+    let kind = match LinkKind::parse(rel) {
+        Ok(k @ (LinkKind::SyncStatus | LinkKind::SyncPos | LinkKind::Replay)) => k,
+        Ok(_) | Err(LinkError::NotALink) => {
+            return Err(format!("marsadm never writes {rel} for a member"))
+        }
+        Err(e) => return Err(format!("invalid path {rel}: {e}")),
+    };
+    match value {
+        None => Ok(()),
+        Some(_) if kind != LinkKind::SyncStatus => Err(format!("marsadm only deletes {rel}")),
+        Some(v) => kind
+            .value_kind()
+            .check(v)
+            .map_err(|e| format!("invalid value {v:?} for {rel}: {e}")),
+    }
+}
+
 /// The rel path of a `todo-HOST/` switch of a resource.
 pub fn todo_switch(res: &ResourceName, host: &str, sw: Switch) -> String {
     format!("resource-{res}/todo-{host}/{}", sw.as_str())
@@ -44,8 +66,29 @@ mod tests {
             ("resource-r0/todo-node1/attach", "1"),
             ("resource-r0/todo-node1/allow-replay", "0"),
             ("resource-r0/todo-node1/log-rotate", "7"),
+            ("resource-r0/todo-node1/invalidate", "1"),
+            ("resource-r0/todo-node1/sync", "0"),
         ] {
             assert_eq!(check_link(p, v), Ok(()), "{p} -> {v}");
+        }
+    }
+
+    #[test]
+    fn member_links() {
+        assert_eq!(
+            check_member_link("resource-r0/syncstatus-n2", Some("0")),
+            Ok(())
+        );
+        assert_eq!(check_member_link("resource-r0/syncpos-n2", None), Ok(()));
+        assert_eq!(check_member_link("resource-r0/replay-n2", None), Ok(()));
+        for (p, v) in [
+            ("resource-r0/syncstatus-n2", Some("x")),
+            ("resource-r0/syncpos-n2", Some("log-000000001-a,0,0")),
+            ("resource-r0/size", None),
+            ("resource-r0/actual-n2/is-attached", None),
+            ("resource-r0/log-000000001-n2", None),
+        ] {
+            assert!(check_member_link(p, v).is_err(), "{p}");
         }
     }
 
@@ -67,6 +110,7 @@ mod tests {
             ("resource-r0/actual-node1/log-number", "1"),
             ("actual-node1/rest-space", "1"),
             ("resource-r0/replay-node1", "log-000000001-node1,0,0"),
+            ("resource-r0/syncstatus-node1", "0"),
             ("resource-r0/../uuid", "x"),
             ("resource-all/size", "4096"),
         ] {

@@ -26,6 +26,7 @@ pub mod plan;
 pub mod progress;
 pub mod prometheus;
 pub mod render;
+pub mod replicas;
 pub mod report;
 pub mod secret;
 pub mod state;

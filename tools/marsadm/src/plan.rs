@@ -10,7 +10,7 @@ use mars_core::tree::{LinkKind, TOMBSTONE};
 
 use crate::config::Ctx;
 use crate::error::{Error, Result};
-use crate::grammar::check_link;
+use crate::grammar::{check_link, check_member_link};
 use crate::kernel::Clock;
 use crate::links::{fsync_dir, remove_if_exists, write_link};
 use crate::secret::{write_secret, Secret};
@@ -173,6 +173,28 @@ impl Plan {
             Ok(k) if k.is_wanted() => {}
             _ => return Err(invalid(format!("marsadm never deletes {rel}"))),
         }
+        self.changes.push(Change::Tombstone { rel });
+        Ok(())
+    }
+
+    /// Adds a kernel-written link of a member that marsadm seeds
+    /// (`syncstatus-HOST -> 0` on join, see [`check_member_link`]).
+    pub fn member_link(&mut self, rel: impl Into<String>, value: impl Into<String>) -> Result<()> {
+        let (rel, value) = (rel.into(), value.into());
+        check_member_link(&rel, Some(&value)).map_err(invalid)?;
+        self.changes.push(Change::Link {
+            rel,
+            value,
+            shown: None,
+        });
+        Ok(())
+    }
+
+    /// Adds a tombstone over a kernel-written link of a member that leaves
+    /// (`syncstatus-`, `syncpos-`, `replay-HOST`).
+    pub fn retire(&mut self, rel: impl Into<String>) -> Result<()> {
+        let rel = rel.into();
+        check_member_link(&rel, None).map_err(invalid)?;
         self.changes.push(Change::Tombstone { rel });
         Ok(())
     }

@@ -265,8 +265,92 @@ fn resource(out: &mut String, r: &ResourceReport) {
     };
     line(out, "emergency", emergency);
     line(out, "error", r.error.as_deref().unwrap_or("none"));
-    if r.members.len() > 1 {
-        line(out, "members", r.members.join(", "));
+    if r.replicas.len() > 1 || r.replicas.iter().any(|m| m.sync.is_some()) {
+        replicas(out, r);
+    }
+}
+
+/// What a disk state word means for the operator.
+fn explain_disk(disk: &str) -> &'static str {
+    match disk {
+        "UpToDate" => "same data as the primary",
+        "Outdated" => "consistent, but behind the primary",
+        "Inconsistent" => "NOT USABLE until the sync and replay finish",
+        "Detached" => "disk not attached",
+        _ => "not reported yet",
+    }
+}
+
+/// One block per member: role and disk state first, then what it is doing.
+fn replicas(out: &mut String, r: &ResourceReport) {
+    let width = r.replicas.iter().map(|m| m.host.len()).max().unwrap_or(0);
+    for m in &r.replicas {
+        let me = if m.this_host { " (this host)" } else { "" };
+        line(
+            out,
+            "replica",
+            format!(
+                "{:<width$}  {}{me}: {} ({})",
+                m.host,
+                m.role,
+                m.disk,
+                explain_disk(&m.disk)
+            ),
+        );
+        let more = |out: &mut String, text: String| {
+            let _ = writeln!(out, "  {:<LABEL$}{:<width$}    {text}", "", "");
+        };
+        if let Some(s) = &m.sync {
+            let mut t = format!("full sync {:.1}% ({} done)", s.percent, human(s.done_bytes));
+            if let Some(rate) = s.rate_bytes_per_second.filter(|&v| v > 0) {
+                t.push_str(&format!(" at {}/s", human(rate)));
+            }
+            if let Some(eta) = s.eta_seconds {
+                t.push_str(&format!(", about {} left", age(eta)));
+            }
+            if s.running == Some(false) {
+                t.push_str(", not running now");
+            }
+            more(out, t);
+        }
+        if m.role == "secondary" {
+            let conn = m.connection.as_deref().unwrap_or(UNKNOWN);
+            let lag = |v: Option<u64>| v.map_or_else(|| UNKNOWN.to_string(), human);
+            let mut t = format!(
+                "fetch {conn}; behind: {} to fetch, {} to replay",
+                lag(m.fetch_lag_bytes),
+                lag(m.replay_lag_bytes)
+            );
+            if let Some(secs) = m.lag_seconds {
+                t.push_str(&format!(" ({} behind in time)", age(secs)));
+            }
+            more(out, t);
+        }
+        if m.paused.any() {
+            let mut what = Vec::new();
+            for (on, word, cmd) in [
+                (m.paused.fetch, "fetch", "resume-fetch"),
+                (m.paused.replay, "replay", "resume-replay"),
+                (m.paused.sync, "sync", "resume-sync"),
+            ] {
+                if on {
+                    what.push(format!("{word} ('marsadm {cmd} {}')", r.name));
+                }
+            }
+            more(out, format!("PAUSED: {}", what.join(", ")));
+        }
+        if m.logs_held_bytes > 0 {
+            more(
+                out,
+                format!(
+                    "holds back {} of logs (not yet written back there)",
+                    human(m.logs_held_bytes)
+                ),
+            );
+        }
+        if let Some(e) = &m.error {
+            more(out, format!("ERROR: {e}"));
+        }
     }
 }
 

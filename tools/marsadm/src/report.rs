@@ -10,6 +10,7 @@ use mars_core::tree::PrimaryValue;
 use crate::config::Ctx;
 use crate::links::{now_stamp, read_link};
 use crate::peers::Peer;
+use crate::replicas::{replicas, ReplicaReport};
 use crate::state::{Cluster, Resource};
 
 /// Version of the JSON schema.
@@ -205,6 +206,8 @@ pub struct ResourceReport {
     pub error: Option<String>,
     /// Member hosts (`data-HOST` links).
     pub members: Vec<String>,
+    /// Each member's replica: role, disk state, sync, lags, pauses.
+    pub replicas: Vec<ReplicaReport>,
 }
 
 /// The role word from the kernel's report ([`UNKNOWN`] if it reported
@@ -350,5 +353,6 @@ pub fn resource_report(ctx: &Ctx, r: &Resource) -> ResourceReport {
         emergency: a.is_emergency,
         error: a.error.clone(),
         members: r.data.keys().map(|h| h.to_string()).collect(),
+        replicas: replicas(r, &host),
     }
 }

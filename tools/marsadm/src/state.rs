@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 
 use mars_core::lamport::Stamp;
 use mars_core::names::{
-    parse_entry_name, ActualKey, Entry, HostName, LogName, ResourceName, Switch, LOG_ROTATE,
+    parse_entry_name, ActualKey, Entry, HostName, LogName, ResourceName, Switch, INVALIDATE,
+    LOG_ROTATE,
 };
+use mars_core::replica::ReplicaFacts;
 use mars_core::retention;
 use mars_core::tree::{
     check_word, parse_log_number_value, parse_size, parse_switch, parse_u64, PrimaryValue,
@@ -64,6 +66,26 @@ pub struct Actual {
     pub is_emergency: Option<bool>,
     /// `log-number`.
     pub log_number: Option<u32>,
+    /// `is-syncing`: a full sync runs.
+    pub is_syncing: Option<bool>,
+    /// `is-copying`: the log fetch runs.
+    pub is_copying: Option<bool>,
+    /// `is-replaying`: fetched logs are being replayed.
+    pub is_replaying: Option<bool>,
+    /// `sync-rate`: bytes per second of the full sync.
+    pub sync_rate: Option<u64>,
+    /// `fetch-lag`: bytes the primary has that this host has not fetched.
+    pub fetch_lag: Option<u64>,
+    /// `replay-lag`: bytes fetched, not yet replayed.
+    pub replay_lag: Option<u64>,
+    /// `lag-seconds`: how far behind the replica is in time.
+    pub lag_seconds: Option<u64>,
+    /// `connection`: the log fetch connection (one word).
+    pub connection: Option<String>,
+    /// `fetch-pos`: fetched up to this log position.
+    pub fetch_pos: Option<ReplayValue>,
+    /// `invalidated`: the last `todo-HOST/invalidate` request acted on.
+    pub invalidated: Option<u64>,
 }
 
 impl Actual {
@@ -83,6 +105,18 @@ impl Actual {
                 .filter(|s| s != NO_ERROR && !s.is_empty()),
             is_emergency: value(&p(ActualKey::IsEmergency), parse_switch),
             log_number: value(&p(ActualKey::LogNumber), parse_log_number_value),
+            is_syncing: value(&p(ActualKey::IsSyncing), parse_switch),
+            is_copying: value(&p(ActualKey::IsCopying), parse_switch),
+            is_replaying: value(&p(ActualKey::IsReplaying), parse_switch),
+            sync_rate: value(&p(ActualKey::SyncRate), parse_u64),
+            fetch_lag: value(&p(ActualKey::FetchLag), parse_u64),
+            replay_lag: value(&p(ActualKey::ReplayLag), parse_u64),
+            lag_seconds: value(&p(ActualKey::LagSeconds), parse_u64),
+            connection: value(&p(ActualKey::Connection), |s: &str| {
+                check_word(s).map(|()| s.to_string())
+            }),
+            fetch_pos: value(&p(ActualKey::FetchPos), ReplayValue::parse),
+            invalidated: value(&p(ActualKey::Invalidated), parse_u64),
         }
     }
 
@@ -132,8 +166,12 @@ pub struct Todo {
     pub connect: Option<bool>,
     /// `allow-replay`.
     pub allow_replay: Option<bool>,
+    /// `sync`.
+    pub sync: Option<bool>,
     /// `log-rotate`.
     pub log_rotate: Option<u32>,
+    /// `invalidate`: the last invalidate request (a counter).
+    pub invalidate: Option<u64>,
 }
 
 impl Todo {
@@ -144,7 +182,19 @@ impl Todo {
             attach: sw(Switch::Attach),
             connect: sw(Switch::Connect),
             allow_replay: sw(Switch::AllowReplay),
+            sync: sw(Switch::Sync),
             log_rotate: value(&dir.join(LOG_ROTATE), parse_log_number_value),
+            invalidate: value(&dir.join(INVALIDATE), parse_u64),
+        }
+    }
+
+    /// The value of switch `sw`.
+    pub fn switch(&self, sw: Switch) -> Option<bool> {
+        match sw {
+            Switch::Attach => self.attach,
+            Switch::Connect => self.connect,
+            Switch::Sync => self.sync,
+            Switch::AllowReplay => self.allow_replay,
         }
     }
 }
@@ -175,6 +225,11 @@ pub struct Resource {
     pub device: BTreeMap<HostName, String>,
     /// `replay-HOST`.
     pub replay: BTreeMap<HostName, ReplayValue>,
+    /// `syncstatus-HOST`: bytes of HOST's disk known to equal the
+    /// primary's.
+    pub syncstatus: BTreeMap<HostName, u64>,
+    /// `syncpos-HOST`: the primary's log position when HOST's sync ended.
+    pub syncpos: BTreeMap<HostName, ReplayValue>,
     /// Log files sorted by number, then host.
     pub logs: Vec<LogFile>,
     /// `version-N-HOST` links.
@@ -200,6 +255,8 @@ impl Resource {
             data: BTreeMap::new(),
             device: BTreeMap::new(),
             replay: BTreeMap::new(),
+            syncstatus: BTreeMap::new(),
+            syncpos: BTreeMap::new(),
             logs: Vec::new(),
             versions: Vec::new(),
             todo: BTreeMap::new(),
@@ -226,6 +283,16 @@ impl Resource {
                 Entry::Replay(h) => {
                     if let Some(v) = value(&p, ReplayValue::parse) {
                         r.replay.insert(h, v);
+                    }
+                }
+                Entry::SyncStatus(h) => {
+                    if let Some(v) = value(&p, parse_u64) {
+                        r.syncstatus.insert(h, v);
+                    }
+                }
+                Entry::SyncPos(h) => {
+                    if let Some(v) = value(&p, ReplayValue::parse) {
+                        r.syncpos.insert(h, v);
                     }
                 }
                 Entry::Log(log) => {
@@ -271,6 +338,27 @@ impl Resource {
             self.logs.iter().map(|l| (l.log, l.size)),
             self.replay.get(host),
         )
+    }
+
+    /// What the tree says about `host`'s replica (for
+    /// [`mars_core::replica`]).
+    pub fn replica_facts(&self, host: &HostName) -> ReplicaFacts {
+        let a = self.actual.get(host);
+        ReplicaFacts {
+            size: self.size,
+            syncstatus: self.syncstatus.get(host).copied(),
+            syncpos: self.syncpos.get(host).copied(),
+            replay: self.replay.get(host).copied(),
+            designated_primary: self.primary == Some(PrimaryValue::Host(*host)),
+            attached: a.and_then(|a| a.is_attached),
+            fetch_lag: a.and_then(|a| a.fetch_lag),
+            replay_lag: a.and_then(|a| a.replay_lag),
+        }
+    }
+
+    /// Whether `host` is the designated primary (`primary` -> HOST).
+    pub fn is_designated_primary(&self, host: &HostName) -> bool {
+        self.primary == Some(PrimaryValue::Host(*host))
     }
 
     /// Total size of all log files.
@@ -371,6 +459,8 @@ mod tests {
             data: BTreeMap::new(),
             device: BTreeMap::new(),
             replay: [(a, ReplayValue::parse("log-000000002-a,400,1000").unwrap())].into(),
+            syncstatus: BTreeMap::new(),
+            syncpos: BTreeMap::new(),
             logs: vec![log(1, 100), log(2, 1000), log(3, 50)],
             versions: Vec::new(),
             todo: BTreeMap::new(),

@@ -76,6 +76,14 @@ fn tree() -> Fx {
     fx.link("actual-node1/total-space", "4294967296");
     fx.link("actual-node1/is-emergency", "0");
     fx.link("ips/ip-node2", "10.0.0.2");
+    // node2 is a secondary of r0 halfway through its full sync.
+    fx.link("resource-r0/data-node2", "/dev/vdb");
+    fx.link("resource-r0/syncstatus-node2", "524288");
+    fx.link("resource-r0/todo-node2/sync", "0");
+    fx.link("resource-r0/actual-node2/is-attached", "1");
+    fx.link("resource-r0/actual-node2/sync-rate", "1024");
+    fx.link("resource-r0/actual-node2/connection", "connected");
+    fx.link("resource-r0/actual-node2/fetch-lag", "0");
     fx.link("resource-r1/size", "1048576");
     fx.link("resource-r1/data-node1", "/dev/vdc");
     std::fs::write(fx.proc_dir.join("version"), "0.1.0\n").unwrap();
@@ -89,6 +97,12 @@ fn view_json_matches_its_schema() {
     assert_eq!(out.code, 0, "{out:?}");
     let v = json(&out.stdout);
     assert_eq!(v["resources"][0]["replay"]["position"], 100);
+    let node2 = &v["resources"][0]["replicas"][1];
+    assert_eq!(node2["disk"], "Inconsistent", "{node2:#}");
+    assert_eq!(node2["sync"]["percent"], 50.0);
+    assert_eq!(node2["sync"]["eta_seconds"], 512);
+    assert_eq!(node2["paused"]["sync"], true);
+    assert_eq!(v["resources"][0]["replicas"][0]["disk"], "UpToDate");
     assert_eq!(v["resources"][1]["state"], "Unknown");
     assert_eq!(v["cluster"]["peers_reported"], false);
     valid("view", &v);

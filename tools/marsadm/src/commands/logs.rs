@@ -52,7 +52,12 @@ pub fn deletable(r: &Resource) -> Deletion {
         r.data
             .keys()
             .map(|h| (*h, r.replay.get(h).map(|rp| rp.log.number))),
-        r.actual.iter().map(|(h, a)| (*h, a.log_number)),
+        // Only members write logs: a host that left may have left a stale
+        // report behind.
+        r.actual
+            .iter()
+            .filter(|(h, _)| r.is_member(h))
+            .map(|(h, a)| (*h, a.log_number)),
     );
     let mut d = Deletion {
         keep_reason: limit.reason.to_string(),
@@ -349,6 +354,8 @@ mod tests {
                 .iter()
                 .map(|(m, v)| (h(m), ReplayValue::parse(v).unwrap()))
                 .collect(),
+            syncstatus: BTreeMap::new(),
+            syncpos: BTreeMap::new(),
             logs: logs
                 .iter()
                 .map(|(n, o, s)| LogFile {
@@ -395,6 +402,36 @@ mod tests {
         let d = deletable(&r);
         assert!(d.logs.is_empty());
         assert!(d.keep_reason.contains("'b'"));
+    }
+
+    #[test]
+    fn members_that_joined_or_left() {
+        use std::os::unix::fs::symlink;
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("resource-r0");
+        std::fs::create_dir(&dir).unwrap();
+        let link = |name: &str, v: &str| symlink(v, dir.join(name)).unwrap();
+        for n in 1..=4 {
+            std::fs::write(dir.join(format!("log-{n:09}-a")), [0u8; 10]).unwrap();
+        }
+        link("data-a", "/dev/x");
+        link("replay-a", "log-000000004-a,0,10");
+        // b joined: a member without a replay position holds every log.
+        link("data-b", "/dev/y");
+        let name = ResourceName::new("r0").unwrap();
+        let r = Resource::read(d.path(), &name).unwrap().unwrap();
+        let del = deletable(&r);
+        assert!(del.logs.is_empty());
+        assert!(del.keep_reason.contains("'b'"), "{}", del.keep_reason);
+        // b left: its tombstoned data link, replay position and stale
+        // report hold nothing back.
+        std::fs::remove_file(dir.join("data-b")).unwrap();
+        link("data-b", TOMBSTONE);
+        link("replay-b", TOMBSTONE);
+        std::fs::create_dir(dir.join("actual-b")).unwrap();
+        symlink("1", dir.join("actual-b/log-number")).unwrap();
+        let r = Resource::read(d.path(), &name).unwrap().unwrap();
+        assert_eq!(numbers(&deletable(&r)), vec![1, 2, 3]);
     }
 
     #[test]

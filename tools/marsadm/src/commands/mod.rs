@@ -5,7 +5,9 @@ pub mod check;
 pub mod cluster;
 pub mod events;
 pub mod logs;
+pub mod membership;
 pub mod metrics;
+pub mod pause;
 pub mod resource;
 pub mod role;
 pub mod switches;
@@ -35,6 +37,7 @@ pub fn dispatch(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<i32
 }
 
 fn run(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()> {
+    use pause::Activity;
     use switches::Op;
     match cmd {
         Command::CreateCluster { address } => cluster::create_cluster(ctx, address.as_deref()),
@@ -50,6 +53,15 @@ fn run(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()> {
             resource::create_resource(ctx, probe, res, dev, *size)
         }
         Command::DeleteResource { res, force } => resource::delete_resource(ctx, res, *force),
+        Command::JoinResource { res, dev } => membership::join_resource(ctx, probe, res, dev),
+        Command::LeaveResource { res } => membership::leave_resource(ctx, res),
+        Command::Invalidate { res } => membership::invalidate(ctx, res),
+        Command::PauseFetch(a) => pause::run(ctx, &a.target, Activity::Fetch, false, a.global),
+        Command::ResumeFetch(a) => pause::run(ctx, &a.target, Activity::Fetch, true, a.global),
+        Command::PauseReplay(a) => pause::run(ctx, &a.target, Activity::Replay, false, a.global),
+        Command::ResumeReplay(a) => pause::run(ctx, &a.target, Activity::Replay, true, a.global),
+        Command::PauseSync(a) => pause::run(ctx, &a.target, Activity::Sync, false, a.global),
+        Command::ResumeSync(a) => pause::run(ctx, &a.target, Activity::Sync, true, a.global),
         Command::Up { target } => switches::run(ctx, target, Op::Up, false),
         Command::Down { target, force } => switches::run(ctx, target, Op::Down, *force),
         Command::Attach { target } => switches::run(ctx, target, Op::Attach, false),

@@ -8,12 +8,12 @@ use mars_core::tree::{check_data_path, format_switch, PrimaryValue};
 
 use super::{commit, load_resource, need_cluster, need_module};
 use crate::config::Ctx;
-use crate::device::DeviceProbe;
+use crate::device::{DeviceInfo, DeviceProbe};
 use crate::error::{Error, Result};
 use crate::grammar::todo_switch;
 use crate::kernel::{wait_for, Progress};
 use crate::plan::Plan;
-use crate::state::{Actual, Resource};
+use crate::state::{Actual, Cluster, Resource};
 use crate::units::human;
 
 /// Smallest backing device MARS accepts.
@@ -30,13 +30,7 @@ pub fn create_resource(
     size: Option<u64>,
 ) -> Result<()> {
     // The command line first, then /mars, the disk and the module.
-    let dev_str = dev
-        .to_str()
-        .ok_or_else(|| Error::refused(format!("device path {} is not UTF-8", dev.display())))?;
-    check_data_path(dev_str).map_err(|e| {
-        Error::refused(format!("device path {dev_str:?} is not usable: {e}"))
-            .hint("give the absolute path of the block device, for example /dev/vdb")
-    })?;
+    let dev_str = dev_arg(dev)?;
     if let Some(s) = size {
         if s == 0 || s % SIZE_ALIGN != 0 {
             return Err(Error::refused(format!(
@@ -54,35 +48,8 @@ pub fn create_resource(
             )),
         );
     }
-    let dev_id = probe.device_id(dev);
-    for name in &cluster.resources {
-        let Some(other) = Resource::read(&ctx.mars, name)? else {
-            continue;
-        };
-        let Some(used) = other.data.get(&ctx.host) else {
-            continue;
-        };
-        let same_id = dev_id.is_some() && probe.device_id(Path::new(used)) == dev_id;
-        if used == dev_str || same_id {
-            return Err(Error::refused(format!(
-                "{dev_str} is already the data device of resource '{name}' on this host ({used})"
-            ))
-            .hint("each resource needs its own block device"));
-        }
-    }
-    let info = probe.probe(dev)?;
-    if info.size == 0 {
-        return Err(Error::refused(format!(
-            "{dev_str} is empty (0 bytes): a loop device without a backing file, or a disk without a medium?"
-        ))
-        .hint("bind a loop device to its file first ('losetup /dev/loopN FILE', 'losetup -l' lists them), or give another device"));
-    }
-    if info.size < MIN_DEVICE_SIZE {
-        return Err(Error::refused(format!(
-            "{dev_str} is too small ({} bytes); MARS needs at least 1 MiB",
-            info.size
-        )));
-    }
+    let info = check_device(ctx, probe, &cluster, dev, &dev_str)?;
+    let dev_str = dev_str.as_str();
     if let Some(s) = size {
         if s > info.size {
             return Err(Error::refused(format!(
@@ -146,6 +113,60 @@ pub fn create_resource(
     Ok(())
 }
 
+/// The device argument as a `data-HOST` value (UTF-8, absolute, no `..`).
+pub fn dev_arg(dev: &Path) -> Result<String> {
+    let dev_str = dev
+        .to_str()
+        .ok_or_else(|| Error::refused(format!("device path {} is not UTF-8", dev.display())))?;
+    check_data_path(dev_str).map_err(|e| {
+        Error::refused(format!("device path {dev_str:?} is not usable: {e}"))
+            .hint("give the absolute path of the block device, for example /dev/vdb")
+    })?;
+    Ok(dev_str.to_string())
+}
+
+/// Checks that `dev` can back a resource on this host: not the data device
+/// of another resource here (by path or device number), a block device not
+/// in use, at least [`MIN_DEVICE_SIZE`]. Returns what the probe found.
+pub fn check_device(
+    ctx: &Ctx,
+    probe: &dyn DeviceProbe,
+    cluster: &Cluster,
+    dev: &Path,
+    dev_str: &str,
+) -> Result<DeviceInfo> {
+    let dev_id = probe.device_id(dev);
+    for name in &cluster.resources {
+        let Some(other) = Resource::read(&ctx.mars, name)? else {
+            continue;
+        };
+        let Some(used) = other.data.get(&ctx.host) else {
+            continue;
+        };
+        let same_id = dev_id.is_some() && probe.device_id(Path::new(used)) == dev_id;
+        if used == dev_str || same_id {
+            return Err(Error::refused(format!(
+                "{dev_str} is already the data device of resource '{name}' on this host ({used})"
+            ))
+            .hint("each resource needs its own block device"));
+        }
+    }
+    let info = probe.probe(dev)?;
+    if info.size == 0 {
+        return Err(Error::refused(format!(
+            "{dev_str} is empty (0 bytes): a loop device without a backing file, or a disk without a medium?"
+        ))
+        .hint("bind a loop device to its file first ('losetup /dev/loopN FILE', 'losetup -l' lists them), or give another device"));
+    }
+    if info.size < MIN_DEVICE_SIZE {
+        return Err(Error::refused(format!(
+            "{dev_str} is too small ({} bytes); MARS needs at least 1 MiB",
+            info.size
+        )));
+    }
+    Ok(info)
+}
+
 /// Whether the kernel may still be using the resource on `host`.
 fn maybe_attached(ctx: &Ctx, r: &Resource, host: &HostName) -> bool {
     ctx.kernel.is_loaded() && r.is_member(host) && r.actual_of(host).is_attached != Some(false)
@@ -167,7 +188,7 @@ pub fn delete_resource(ctx: &Ctx, res: &ResourceName, force: bool) -> Result<()>
             "resource '{res}' has other members ({}); deleting it here would pull it away from them",
             others.join(", ")
         ))
-        .hint("leaving a replicated resource is not implemented yet; delete it only when this host is its last member"));
+        .hint(format!("run 'marsadm leave-resource {res}' on each of them first (a secondary leaves at once; hand the primary role over before the primary leaves)")));
     }
     let attached = maybe_attached(ctx, &r, &host);
     if attached && !force {
