@@ -244,6 +244,17 @@ impl LogWriter {
         self.append_raw(&buf)
     }
 
+    /// Appends a gap marker (see `Kind::Gap`) and makes it durable: the
+    /// first record of the log in which logging resumes after writes went
+    /// straight to the data device.
+    pub(crate) fn append_gap(&mut self) -> Result {
+        let header = Header::gap(self.next_seq, tree::lamport_stamp(), self.pos).with_log_id(self.id);
+        let mut buf = [0u8; MIN_RECORD_LEN];
+        encode_record(&KernelCrc32c, &header, &[], &mut buf).map_err(|_| EINVAL)?;
+        self.append_raw(&buf)?;
+        self.sync()
+    }
+
     /// Syncs the log and writes its `version-` link, chained to the
     /// previous log's digest, durably. The log is complete from now on.
     pub(crate) fn close(mut self, res: &ResourceName) -> Result {

@@ -153,6 +153,14 @@ pub(crate) enum ReplayError {
         /// Offset of the record.
         offset: u64,
     },
+    /// A gap marker: the primary wrote to its data device without logging
+    /// (emergency mode) before this record; a secondary stops here.
+    Gap {
+        /// The log.
+        log: LogName,
+        /// Offset of the marker.
+        offset: u64,
+    },
     /// The replay position lies past the end of its log.
     BadPosition {
         /// The log.
@@ -180,6 +188,11 @@ impl fmt::Display for ReplayError {
             ReplayError::BeyondDevice { log, offset } => {
                 write!(f, "{} record at offset {} lies beyond the device end", log, offset)
             }
+            ReplayError::Gap { log, offset } => write!(
+                f,
+                "{} has a gap marker at offset {}: the primary wrote without logging (emergency mode)",
+                log, offset
+            ),
             ReplayError::BadPosition { log, pos, size } => write!(
                 f,
                 "replay position {} lies beyond the end of {} ({} bytes): /mars lost log data that was synced; \
@@ -414,6 +427,12 @@ fn replay_one(
         let mut scanner =
             Scanner::new(win, pos, expected, at_eof, &KernelCrc32c).with_log_id(log_id);
         for rec in scanner.by_ref() {
+            if rec.header.kind == Kind::Gap && matches!(mode, Mode::Follow) {
+                return Err(ReplayError::Gap {
+                    log: name,
+                    offset: rec.offset,
+                });
+            }
             if rec.header.kind != Kind::Write {
                 continue;
             }

@@ -80,6 +80,11 @@ pub enum Kind {
     /// Flush marker: no payload, `offset` and `len` are zero; written after
     /// each fsync of the log with `durable_upto` at its own offset.
     Flush = 3,
+    /// Gap marker: no payload, `offset` and `len` are zero. The first
+    /// record of the log in which logging resumed after emergency mode:
+    /// writes went straight to the primary's data device before it, so a
+    /// secondary replaying the logs must stop here (its copy lacks them).
+    Gap = 4,
 }
 
 impl Kind {
@@ -94,6 +99,7 @@ impl Kind {
             1 => Some(Kind::Write),
             2 => Some(Kind::Discard),
             3 => Some(Kind::Flush),
+            4 => Some(Kind::Gap),
             _ => None,
         }
     }
@@ -207,11 +213,19 @@ impl Header {
         }
     }
 
+    /// A gap marker (see [`Kind::Gap`]).
+    pub const fn gap(seq: u64, stamp: Stamp, durable_upto: u64) -> Self {
+        Self {
+            kind: Kind::Gap,
+            ..Self::flush(seq, stamp, durable_upto)
+        }
+    }
+
     /// Payload bytes that follow the header.
     pub const fn payload_len(&self) -> u64 {
         match self.kind {
             Kind::Write => self.len,
-            Kind::Discard | Kind::Flush => 0,
+            Kind::Discard | Kind::Flush | Kind::Gap => 0,
         }
     }
 
@@ -228,7 +242,9 @@ impl Header {
         }
         match self.kind {
             Kind::Write if self.len > MAX_PAYLOAD as u64 => Err(CorruptionKind::BadLength),
-            Kind::Flush if self.len != 0 || self.offset != 0 => Err(CorruptionKind::BadLength),
+            Kind::Flush | Kind::Gap if self.len != 0 || self.offset != 0 => {
+                Err(CorruptionKind::BadLength)
+            }
             _ => Ok(()),
         }
     }

@@ -155,6 +155,9 @@ pub(crate) struct Engine {
     pub(crate) emergency: Atomic<bool>,
     /// A fatal error stopped the data path (writes fail with EIO).
     pub(crate) failed: Atomic<bool>,
+    /// A write went straight to the data device during this emergency
+    /// (logging resumes with a gap marker then).
+    pub(super) wrote_direct: Atomic<bool>,
     /// The I/O thread found no memory for a record and waits for the
     /// reserve (said once per episode).
     pub(super) memory_short: Atomic<bool>,
@@ -199,6 +202,7 @@ impl Engine {
                 space_low: Atomic::new(false),
                 emergency: Atomic::new(false),
                 failed: Atomic::new(false),
+                wrote_direct: Atomic::new(false),
                 memory_short: Atomic::new(false),
                 durable_mark <- new_mutex!((first_log, 0)),
             }),

@@ -209,6 +209,7 @@ impl IoWorker {
 
     /// Handles one write in emergency mode: straight to the data device.
     fn write_direct(&self, rq: &Rq, info: &RqInfo) -> Result {
+        self.engine.wrote_direct.store(true, Relaxed);
         let buf = DataBuf::copy_of_request(rq, &self.engine.cache, &self.engine.reserve)?;
         self.write_through(&buf, info.pos)
     }
@@ -358,6 +359,9 @@ impl IoWorker {
                 e.log_number.load(Relaxed),
             )?);
         }
+        if e.wrote_direct.load(Relaxed) {
+            self.mark_gap(slot)?;
+        }
         e.emergency.store(false, Relaxed);
         if let Some(log) = slot.as_ref() {
             pr_info!(
@@ -366,6 +370,36 @@ impl IoWorker {
                 log.name
             );
         }
+        Ok(())
+    }
+
+    /// Starts the log in which logging resumes with a gap marker, so that
+    /// secondaries stop there (they never saw the direct writes), and
+    /// moves `replay-HOST` past it durably (the data device was flushed:
+    /// nothing before the marker is left to write back), so that a full
+    /// sync starting from now does not stop at it. Only the I/O thread
+    /// writes the position here: writeback has nothing queued.
+    fn mark_gap(&self, slot: &mut Option<LogWriter>) -> Result {
+        let e = &self.engine;
+        let Some(log) = slot.as_mut() else {
+            return Err(EINVAL);
+        };
+        if let Err(err) = log.append_gap() {
+            e.fail("marking the emergency gap in the log", err);
+            return Err(err);
+        }
+        let (name, end) = (log.name, log.pos);
+        e.set_durable(name.number, end);
+        if let Err(err) = tree::write_replay(&e.res, &e.host, (name, end), true) {
+            e.fail("recording the replay position after emergency mode", err);
+            return Err(err);
+        }
+        e.wrote_direct.store(false, Relaxed);
+        pr_warn!(
+            "{}: writes went straight to the data device during emergency mode: secondaries stop at the gap in {} and need 'marsadm invalidate'\n",
+            e.res.as_str(),
+            name
+        );
         Ok(())
     }
 

@@ -301,6 +301,10 @@ impl Worker {
                 "fetched {} is corrupt at offset {} ({}): replay stopped here, the data device stays consistent; take the resource down and up to fetch it again",
                 log, offset, kind
             )),
+            ReplayError::Gap { log, offset } => Text::new(format_args!(
+                "the primary wrote in emergency mode before {} offset {}: those writes are missing here; replay stopped at the gap, the data device stays consistent (as of before it); run 'marsadm invalidate {}'",
+                log, offset, self.res.as_str()
+            )),
             e => Text::new(format_args!("replay stopped: {}", e)),
         };
         self.fail(msg);

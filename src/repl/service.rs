@@ -48,6 +48,9 @@ pub(crate) mod code {
     pub(crate) const BAD_REQUEST: u32 = 3;
     /// Reading the file or device failed.
     pub(crate) const IO: u32 = 4;
+    /// The primary is in emergency mode: no full sync until it ends (writes
+    /// bypass the log, a copy could not be made consistent).
+    pub(crate) const EMERGENCY: u32 = 5;
 }
 
 /// A request, copied out of the frame.
@@ -324,6 +327,9 @@ impl DataSession<'_> {
         let Some(engine) = self.engine(res) else {
             return error(conn, code::NOT_PRIMARY, "not primary here");
         };
+        if engine.emergency.load(kernel::sync::atomic::Relaxed) {
+            return error(conn, code::EMERGENCY, "emergency mode: no full sync now");
+        }
         let span = u64::from(bs).saturating_mul(u64::from(count));
         // The last block may end at the device's end, short.
         let len = span.min(engine.size.saturating_sub(offset));
@@ -364,6 +370,9 @@ impl DataSession<'_> {
         let Some(engine) = self.engine(res) else {
             return error(conn, code::NOT_PRIMARY, "not primary here");
         };
+        if engine.emergency.load(kernel::sync::atomic::Relaxed) {
+            return error(conn, code::EMERGENCY, "emergency mode: no full sync now");
+        }
         if !Self::device_range(&engine, offset, u64::from(len)) {
             return refuse(conn, "block range outside the device");
         }

@@ -17,7 +17,7 @@ struct Spec {
 
 fn spec() -> impl Strategy<Value = Spec> {
     (
-        prop_oneof![6 => Just(Kind::Write), 1 => Just(Kind::Discard), 1 => Just(Kind::Flush)],
+        prop_oneof![6 => Just(Kind::Write), 1 => Just(Kind::Discard), 1 => Just(Kind::Flush), 1 => Just(Kind::Gap)],
         (any::<u64>(), 0u32..1_000_000_000),
         0u64..1 << 40,
         proptest::collection::vec(any::<u8>(), 0..600),
@@ -28,7 +28,7 @@ fn spec() -> impl Strategy<Value = Spec> {
             let (offset, len, payload) = match kind {
                 Kind::Write => (offset, payload.len() as u64, payload),
                 Kind::Discard => (offset, dlen, Vec::new()),
-                Kind::Flush => (0, 0, Vec::new()),
+                Kind::Flush | Kind::Gap => (0, 0, Vec::new()),
             };
             Spec {
                 kind,
