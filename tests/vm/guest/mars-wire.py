@@ -20,6 +20,8 @@ import time
 MAGIC = 0x5753524D
 VERSION = 2
 HELLO, HELLO_ACK, TREE_ENTRIES, ERROR, AUTH, SYNC, SYNC_ACK = 1, 2, 4, 13, 14, 15, 16
+FILE_INFO_REQUEST, FILE_INFO, READ_RANGE, DATA = 6, 7, 8, 9
+BLOCK_DIGESTS_REQUEST, BLOCK_DIGESTS, BLOCK_DATA, BLOCK_READ = 10, 11, 12, 17
 
 _TABLE = []
 for _i in range(256):
@@ -163,7 +165,7 @@ def main():
         choices=[
             "auth", "wrong-secret", "garbage", "truncated", "huge", "bad-crc",
             "replay", "before-auth", "bad-version", "flood", "foreign-entries",
-            "selftest",
+            "selftest", "data-hostile",
         ],
     )
     ap.add_argument("addr", nargs="?", default="")
@@ -173,6 +175,8 @@ def main():
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--entries", nargs="*", default=[], help="PATH=TARGET for foreign-entries")
     ap.add_argument("--future", type=int, default=0, help="seconds added to the entries' stamps")
+    ap.add_argument("--resource", default="r0", help="resource for data-hostile")
+    ap.add_argument("--log", default="log-000000001-g1", help="an existing log for data-hostile")
     args = ap.parse_args()
 
     def expect_close(s, seconds=8):
@@ -268,6 +272,57 @@ def main():
         for s in socks:
             s.close()
         return 0
+    if args.mode == "data-hostile":
+        # On a data port (7778/7779): one legitimate read, then requests no
+        # correct client makes, each on its own authenticated connection:
+        # the server must answer with nothing but an Error (or nothing)
+        # and close.
+        secret = read_secret(args.secret_file)
+        res, log = args.resource, f"resource-{args.resource}/{args.log}"
+        s, ok, _ = handshake(args, secret, args.host)
+        s.sendall(frame(READ_RANGE, str16(log) + struct.pack("<QI", 0, 100)))
+        mtype, payload = recv_frame(s)
+        if not ok or mtype != DATA or len(payload) != 8 + 100:
+            print(f"data-hostile: FAIL: the legitimate read got type {mtype}")
+            return 1
+        s.close()
+        bad = {
+            "path outside the resource": frame(FILE_INFO_REQUEST, str16("ips/ip-g1")),
+            "path with dots": frame(FILE_INFO_REQUEST, str16(f"resource-{res}/../cluster-secret")),
+            "not a log": frame(READ_RANGE, str16(f"resource-{res}/size") + struct.pack("<QI", 0, 100)),
+            "offset past the end": frame(READ_RANGE, str16(log) + struct.pack("<QI", 1 << 50, 100)),
+            "huge length": frame(READ_RANGE, str16(log) + struct.pack("<QI", 0, 0xFFFFFFFF)),
+            "block past the device": frame(BLOCK_READ, str16(res) + struct.pack("<QI", 1 << 40, 4096)),
+            "unaligned block": frame(BLOCK_READ, str16(res) + struct.pack("<QI", 7, 4096)),
+            "digests of 1 TiB": frame(BLOCK_DIGESTS_REQUEST, str16(res) + struct.pack("<QII", 0, 1 << 20, 32768)),
+            "unknown resource": frame(BLOCK_READ, str16("nosuch") + struct.pack("<QI", 0, 4096)),
+            "tree entries": frame(TREE_ENTRIES, entries_payload([("resource-x/size", "4096")])),
+        }
+        failed = 0
+        for what, f in bad.items():
+            s, ok, _ = handshake(args, secret, args.host)
+            s.sendall(f)
+            s.settimeout(8)
+            got = []
+            try:
+                while True:
+                    mtype, _ = recv_frame(s)
+                    got.append(mtype)
+            except (OSError, EOFError, struct.error, ValueError):
+                pass
+            if any(t != ERROR for t in got) or not closed_within(s, 1):
+                print(f"data-hostile: FAIL: {what}: answers {got}, or still open")
+                failed = 1
+            elif what != "unknown resource":
+                print(f"data-hostile: {what}: refused, closed (answers {got})")
+            else:
+                print(f"data-hostile: {what}: answers {got}")
+        s = connect(args.addr, args.port)
+        s.sendall(frame(READ_RANGE, str16(log) + struct.pack("<QI", 0, 100)))
+        if not closed_within(s, 8):
+            print("data-hostile: FAIL: a request before authentication was not refused")
+            failed = 1
+        return failed
     if args.mode == "foreign-entries":
         s, ok, _ = handshake(args, read_secret(args.secret_file), args.host)
         pairs = [e.split("=", 1) for e in args.entries]
