@@ -6,6 +6,12 @@
 #   2. build: the test kernel (cached), mars.ko without warnings, marsadm;
 #   3. KUnit: the module's suites inside a guest, one result per test;
 #   4. VM scenarios: tests/scenarios/*.sh (MARS_SCENARIOS=glob to select).
+# The KUnit guest runs beside the scenarios' guests (layers 3 and 4 share
+# one schedule, see below).
+#
+# MARS_LONG=1 (`make check-long`) gives the scenarios their long tier:
+# many more power cuts and race rounds, full sizes (`tier` in
+# tests/vm/lib.sh; each scenario's header says what changes).
 #
 # For quick iterations on the kernel side, MARS_SKIP_HOST=1 skips layer 1
 # (a full `make check` never sets it).
@@ -111,34 +117,30 @@ export KERNEL_IMAGE=$kdir/arch/x86/boot/bzImage
 export INITRAMFS=$repo/$out/initramfs.cpio.gz
 step build/initramfs tests/vm/build-initramfs.sh "$INITRAMFS" || finish
 
-section "KUnit (in a guest)"
-tests/vm/run-scenario.sh tests/vm/kunit-scenario.sh >"$out/kunit-run.txt" 2>>"$log"
-kunit_run_rc=$?
-while read -r verdict name rest; do record "$verdict" "$name" "$rest"; done \
-	< <(tests/vm/parse-ktap.sh "$out"/kunit-scenario/kunit-*.ktap)
-if [ $kunit_run_rc != 0 ]; then
-	record FAIL kunit/guest "$(cat "$out/kunit-run.txt")"
-fi
-
-section "VM scenarios (${MARS_JOBS:-2} guests at a time)"
+section "KUnit and VM scenarios (${MARS_JOBS:-2} guests at a time)"
 # Each guest runs on one vCPU, so on a 2-core host two one-guest scenarios
-# run side by side; the longest (power cuts) start first. A scenario that
-# boots more guests says so (`# guests: N` in its header) and runs alone:
-# its timing checks (convergence within seconds) mean nothing on an
-# overcommitted host. MARS_JOBS=1 runs everything one by one.
+# (the KUnit guest is one of them) run side by side, longest first by the
+# `# duration: SECONDS` in each header (about its wall time in `make
+# check`; 60 if missing), so that the short ones fill in at the end. A
+# scenario that boots more guests says so (`# guests: N` in its header)
+# and runs alone, after the others: its timing checks (convergence within
+# seconds) mean nothing on an overcommitted host. MARS_JOBS=1 runs
+# everything one by one.
 jobs_max=${MARS_JOBS:-2}
+kunit=tests/vm/kunit-scenario.sh
 scenarios=()
 for s in tests/scenarios/${MARS_SCENARIOS:-*}.sh; do
 	[ -e "$s" ] || continue
 	scenarios+=("$s")
 done
 guests_of() { local n; n=$(sed -n 's/^# guests: \([0-9][0-9]*\)$/\1/p' "$1" | head -n1); echo "${n:-1}"; }
+duration_of() { local n; n=$(sed -n 's/^# duration: \([0-9][0-9]*\)$/\1/p' "$1" | head -n1); echo "${n:-60}"; }
 ordered=()
-# The long ones (power cuts) first, so the rest fills in beside them; the
-# multi-guest ones last, alone.
-for s in "${scenarios[@]}"; do [[ $s == *power*cut* ]] && ordered+=("$s"); done
-for s in "${scenarios[@]}"; do [[ $s == *power*cut* ]] || [ "$(guests_of "$s")" -gt 1 ] || ordered+=("$s"); done
-for s in "${scenarios[@]}"; do [[ $s == *power*cut* ]] || [ "$(guests_of "$s")" -le 1 ] || ordered+=("$s"); done
+while read -r _ s; do ordered+=("$s"); done < <(
+	for s in "$kunit" "${scenarios[@]}"; do
+		[ "$(guests_of "$s")" -le 1 ] && echo "$(duration_of "$s") $s"
+	done | sort -s -k1,1nr)
+for s in "${scenarios[@]}"; do [ "$(guests_of "$s")" -le 1 ] || ordered+=("$s"); done
 declare -A guests_running=()
 busy_guests() {
 	local p n=0
@@ -160,6 +162,13 @@ for s in "${ordered[@]}"; do
 	guests_running[$!]=$g
 done
 wait
+section "KUnit (in a guest)"
+while read -r verdict name rest; do record "$verdict" "$name" "$rest"; done \
+	< <(tests/vm/parse-ktap.sh "$out"/kunit-scenario/kunit-*.ktap)
+if ! grep -q '^PASS ' "$out/kunit-scenario.verdict" 2>/dev/null; then
+	record FAIL kunit/guest "$(cat "$out/kunit-scenario.verdict" 2>/dev/null || echo 'no verdict (runner died)')"
+fi
+section "VM scenarios"
 for s in "${scenarios[@]}"; do
 	name=$(basename "$s" .sh)
 	line=$(cat "$out/$name.verdict" 2>/dev/null)

@@ -1,5 +1,6 @@
 # Load and unload mars.ko twice in one guest: it must print its version,
 # leave no module behind, leak nothing (kmemleak) and log no warning.
+# duration: 61
 # timeout: 300
 
 guest_boot 1

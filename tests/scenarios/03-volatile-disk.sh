@@ -1,6 +1,7 @@
 # The harness's volatile disks (VOLATILE_DISKS=1) really lose what was not
 # flushed in a power cut, and keep what was: otherwise the scenarios that
 # rely on them (21-powercut-volatile) could not fail.
+# duration: 49
 # timeout: 600
 
 VOLATILE_DISKS=1

@@ -3,11 +3,14 @@
 # moment, booted again on the same disks, the resource recovers by itself
 # (logs replayed from replay-HOST, torn tail dropped), and every
 # acknowledged file must be there with its content, on a clean ext4.
-# POWERCUT_CUTS (default 4; `make check-long` 60, `make powercut` 100)
-# sets the number of cuts.
+# Cuts: 2 in `make check` (one checked against its own files, the last
+# against every acknowledged file: both checks run), 60 in `make
+# check-long` (MARS_LONG=1), 100 in `make powercut`; POWERCUT_CUTS=N
+# overrides.
+# duration: 160
 # timeout: 3600
 
-cuts=${POWERCUT_CUTS:-4}
+cuts=${POWERCUT_CUTS:-$(tier 2 60)}
 guest_disk 1 mars 2G
 guest_disk 1 data 512M
 guest_boot 1

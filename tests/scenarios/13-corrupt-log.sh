@@ -2,6 +2,7 @@
 # its end): when the resource comes up and replays that log, it must stop
 # with a clear error (dmesg and actual-HOST/error), never bring /dev/mars/r0
 # up, never crash, and apply nothing after the damage.
+# duration: 69
 # timeout: 600
 
 guest_disk 1 mars 1G

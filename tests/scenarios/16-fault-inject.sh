@@ -4,6 +4,7 @@
 # `secondary` + `primary` does not restart a failed data path without a
 # replay, and down/up brings back every acknowledged write. A failed log
 # fsync fails that flush and every later one (the error is not "used up").
+# duration: 96
 # timeout: 1200
 
 guest_disk 1 mars 1G

@@ -11,6 +11,7 @@
 # filled with a plain file (below the 32 MiB emergency limit) while fio
 # writes through MARS, so emergency mode begins with writeback behind the
 # log.
+# duration: 169
 # timeout: 1200
 
 guest_disk 1 mars 512M

@@ -3,6 +3,7 @@
 # by one fsync: damage there is corruption (the flush marker written after
 # the fsync proves it), never a torn tail to be cut off. Recovery must stop
 # with an error, keep the log as it is and leave the data device alone.
+# duration: 77
 # timeout: 600
 
 guest_disk 1 mars 1G

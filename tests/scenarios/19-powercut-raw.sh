@@ -8,9 +8,12 @@
 # The guest writes dirty pages out only on demand, so the cut always finds
 # unflushed log data. The first cut comes under writes without any flush,
 # the others under writes with an fsync every 2 MiB.
+# Cuts: 2 in `make check` (one of each kind), 20 in `make check-long`
+# (MARS_LONG=1); POWERCUT_RAW_CUTS=N overrides.
+# duration: 125
 # timeout: 1200
 
-cuts=${POWERCUT_RAW_CUTS:-3}
+cuts=${POWERCUT_RAW_CUTS:-$(tier 2 20)}
 guest_disk 1 mars 1G
 guest_disk 1 data 512M
 guest_boot 1

@@ -5,9 +5,15 @@
 # 500 ms, so the race happens in most rounds. SLUB poisoning and red zones
 # are on and the kmalloc slabs are validated at the end, so a use after
 # free shows as a report in the console (the scenario fails on it).
+# Rounds: 4 in `make check`, each ending as soon as the device is gone
+# (the opener stops at its first failed open after a successful one: the
+# race of that round is over), 50 full 12-s rounds in `make check-long`
+# (MARS_LONG=1); RACE_ROUNDS=N overrides the count.
+# duration: 95
 # timeout: 900
 
-rounds=${RACE_ROUNDS:-4}
+rounds=${RACE_ROUNDS:-$(tier 4 50)}
+stop=$(tier 1 0)
 guest_disk 1 mars 512M
 guest_disk 1 data 64M
 GUEST_APPEND='slub_debug=FZPU' guest_boot 1
@@ -25,7 +31,7 @@ must 1 -t 800 "set -e
 		for i in \$(seq 600); do [ -b /dev/mars/r0 ] && break; sleep 0.1; done
 		[ -b /dev/mars/r0 ]
 		rm -f /tmp/started
-		python3 /repo/tests/vm/guest/opener.py /dev/mars/r0 12 /tmp/started 1.0 0.25 >/tmp/opens &
+		python3 /repo/tests/vm/guest/opener.py /dev/mars/r0 12 /tmp/started 1.0 0.25 $stop >/tmp/opens &
 		opener=\$!
 		for i in \$(seq 300); do [ -e /tmp/started ] && break; sleep 0.1; done
 		[ -e /tmp/started ]

@@ -2,6 +2,7 @@
 # logs exist) refuses the attach with a message that says what to do,
 # instead of replaying from the oldest log (which could put old records
 # over newer data), and leaves the data device alone.
+# duration: 56
 # timeout: 600
 
 guest_disk 1 mars 512M

@@ -8,6 +8,7 @@
 #    The resource stops in Error (writes fail), `down` returns instead of
 #    waiting forever for a backlog that cannot drain, and `up` replays the
 #    log: everything written before is there (issue 7, finding 8).
+# duration: 89
 # timeout: 600
 
 guest_disk 1 mars 512M

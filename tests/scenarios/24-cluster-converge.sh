@@ -2,30 +2,21 @@
 # the cluster, g2 joins via g1, g3 via g2; the exchanged trees converge
 # within 10 s and stay equal through a race on one key, a partition of g3,
 # a power cut of g2 and an rmmod on g3 behind a dead link. Times go to
-# RESULTS/cluster-times.
+# RESULTS/cluster-times. Nothing here has a long tier: the partition
+# stays 25 s (counted once g1 and g2 have the change) because it must
+# outlast the peers' timeouts (SyncAck 15 s, server idle 20 s,
+# TCP_USER_TIMEOUT 20 s from the first round it swallows, keepalive
+# 5 + 3 x 3 s), so that the heal needs reconnects, not retransmits.
+# duration: 300
 # guests: 3
 # timeout: 1200
 
 source "$REPO/tests/vm/cluster-helpers.sh"
-for k in 1 2 3; do guest_disk "$k" mars 256M; done
-net_link 1 2
-net_link 2 3
-net_link 1 3
-guest_boot_all 1 2 3
-for k in 1 2 3; do cluster_node "$k"; done
 times=$RESULTS/cluster-times
-cluster_create 1
-must 1 'test "$(stat -c %a /mars/cluster-secret)" = 600'
-cluster_join 2 1
-tree_watch 1 2 3
-cluster_join 3 2
-t=$(trees_equal_within 10 1 2 3) || exit 1
-echo "join g3: trees equal ${t}s after join-cluster returned" | tee -a "$times"
-for k in 1 2 3; do
-	must "$k" 'marsadm wait-cluster --timeout 30 && cat /proc/sys/mars/peers'
-	must "$k" "test \$(grep -c ' connected ' /proc/sys/mars/peers) = 2"
-	must "$k" 'test -d /mars/ips && ls /mars/ips | sort | tr "\n" " " | grep -qx "ip-g1 ip-g2 ip-g3 "'
-done
+# g1 creates, g2 joins via g1, g3 via g2; every member connected to both
+# others, every ip- link on each.
+cluster_mesh3 10
+echo "join g3: trees equal ${mesh3_converged}s after join-cluster returned" | tee -a "$times"
 
 # The same key written on two nodes: with one stamp (a tie, broken by the
 # target) and with each node's own clock at nearly the same moment.

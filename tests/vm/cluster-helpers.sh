@@ -3,7 +3,19 @@
 # that need them, after tests/vm/lib.sh).
 #
 #   cluster_node K            fresh ext4 /mars and the module on guest K
-#   cluster_create K          create-cluster on K at 10.0.0.K
+#   cluster_guests3           guests 1, 2 and 3, each with a 256 MiB /mars
+#                             disk, on a full mesh of links, booted, each
+#                             a cluster_node (in parallel); declare any
+#                             other disks (guest_disk) before
+#   cluster_mesh3 [LIMIT]     a three-member cluster: cluster_guests3, g1
+#                             creates the cluster, g2 joins via g1, tree
+#                             watchers on all three, g3 joins via g2; the
+#                             trees are equal within LIMIT s (default 10)
+#                             of g3's join-cluster (the time, in s, goes to
+#                             $mesh3_converged); then every member has the
+#                             other two connected and all three ips/
+#   cluster_create K          create-cluster on K at 10.0.0.K (its secret
+#                             must be 0600)
 #   cluster_join K VIA [PEER OWN]
 #                             copy VIA's secret to K (0600, through the
 #                             control shares, like scp), join-cluster via
@@ -18,12 +30,38 @@
 #                             REQUIRE=REGEX, also until every tree has a
 #                             line matching REGEX
 
+_cluster_node_cmd='mkfs.ext4 -q -F $DISK_MARS && mount $DISK_MARS /mars && insmod $MARS_KO'
+
 cluster_node() {
-	must "$1" 'mkfs.ext4 -q -F $DISK_MARS && mount $DISK_MARS /mars && insmod $MARS_KO'
+	must "$1" "$_cluster_node_cmd"
+}
+
+cluster_guests3() {
+	local k
+	for k in 1 2 3; do guest_disk "$k" mars 256M; done
+	net_link 1 2
+	net_link 2 3
+	net_link 1 3
+	guest_boot_all 1 2 3
+	must_all 1 2 3 -- "$_cluster_node_cmd"
+}
+
+cluster_mesh3() {
+	local limit=${1:-10}
+	cluster_guests3
+	cluster_create 1
+	cluster_join 2 1
+	tree_watch 1 2 3
+	cluster_join 3 2
+	# shellcheck disable=SC2034 # read by the scenario
+	mesh3_converged=$(trees_equal_within "$limit" 1 2 3) || exit 1
+	must_all 1 2 3 -- 'marsadm wait-cluster --timeout 30 && cat /proc/sys/mars/peers &&
+		test $(grep -c " connected " /proc/sys/mars/peers) = 2 &&
+		test -d /mars/ips && ls /mars/ips | sort | tr "\n" " " | grep -qx "ip-g1 ip-g2 ip-g3 "'
 }
 
 cluster_create() {
-	must "$1" "marsadm create-cluster --address 10.0.0.$1"
+	must "$1" "marsadm create-cluster --address 10.0.0.$1 && test \"\$(stat -c %a /mars/cluster-secret)\" = 600"
 }
 
 cluster_join() {

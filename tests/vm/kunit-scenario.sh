@@ -1,6 +1,8 @@
 # Load mars.ko in a guest so its KUnit suites run, and save each suite's
 # KTAP report (from debugfs) as $RESULTS/kunit-SUITE.ktap for
-# tests/vm/parse-ktap.sh. Run by tests/check.sh like any scenario.
+# tests/vm/parse-ktap.sh. Run by tests/check.sh like any scenario, beside
+# the one-guest scenarios.
+# duration: 170
 # timeout: 300
 
 guest_boot 1

@@ -17,12 +17,25 @@
 #   on K [-t SECS] CMD       run shell CMD on guest K, print its output,
 #                            return its exit status (fails the scenario on
 #                            timeout)
+#   must K CMD / must_fail K CMD
+#                            `on`, and fail the scenario unless CMD
+#                            succeeds / fails
+#   must_all K... -- CMD     CMD on each guest K at the same time (a
+#                            guest command is seconds under TCG: setup
+#                            that every guest does runs in parallel);
+#                            fails the scenario unless it succeeds on all
 #   on_bg K CMD              start CMD detached on guest K
 #   guest_kill K             power cut: kill QEMU, no clean shutdown (with
 #                            VOLATILE_DISKS=1 the disks' unflushed write
 #                            caches are lost too, see volatile-disk.py)
 #   guest_shutdown K         sync and power off cleanly
 #   fail MESSAGE             fail the scenario
+#   tier SHORT LONG          prints SHORT in `make check`, LONG in
+#                            `make check-long` (MARS_LONG=1): repetition
+#                            counts, sizes and durations that only make a
+#                            long run more thorough (each scenario keeps at
+#                            least one iteration of every kind in the short
+#                            tier and says in its header what `tier` sets)
 #
 # Inside a guest: /repo is this work tree (read-only), /ctl the control
 # share (results/SCENARIO/gK/ctl on the host, writable), /mars an empty
@@ -34,6 +47,8 @@
 
 GUEST_MEM=${GUEST_MEM:-1024}
 GUEST_SMP=${GUEST_SMP:-1}
+MARS_LONG=${MARS_LONG:-0}
+tier() { if [ "$MARS_LONG" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 declare -A _disks _links _seq _pid _nbd
 _runid=$$
 
@@ -215,12 +230,18 @@ on() {
 	local k=$1 timeout=300
 	shift
 	if [ "$1" = -t ]; then timeout=$2; shift 2; fi
-	local cmd=$* ctl id waited=0
-	ctl=$(_gdir "$k")/ctl
+	local cmd=$*
 	kill -0 "${_pid[$k]:-0}" 2>/dev/null || fail "guest $k is not running (for: $cmd)"
 	_submit "$k" 0 "$cmd"
-	id=$_id
 	log "g$k\$ $cmd"
+	_await "$k" "$_id" "$timeout" "$cmd"
+}
+
+# _await K ID TIMEOUT CMD: wait for guest K's command ID, print its output,
+# return its exit status (fails the scenario on timeout or a dead guest).
+_await() {
+	local k=$1 id=$2 timeout=$3 cmd=$4 ctl waited=0
+	ctl=$(_gdir "$k")/ctl
 	while [ ! -s "$ctl/rc-$id" ]; do
 		sleep 0.1
 		waited=$((waited + 1))
@@ -249,6 +270,28 @@ must_fail() {
 	local k=$1
 	shift
 	if on "$k" "$@"; then fail "guest $k: command should have failed: $*"; fi
+}
+
+# must_all K... -- CMD: CMD on every guest K at once; each guest's output
+# in turn, under a "gK:" line; fails unless it succeeded on every guest.
+must_all() {
+	local ks=() k cmd bad=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do ks+=("$1"); shift; done
+	[ "${1:-}" = -- ] || fail "must_all: no -- before the command"
+	shift
+	cmd=$*
+	local -A ids=()
+	for k in "${ks[@]}"; do
+		kill -0 "${_pid[$k]:-0}" 2>/dev/null || fail "guest $k is not running (for: $cmd)"
+		_submit "$k" 0 "$cmd"
+		ids[$k]=$_id
+		log "g$k\$ $cmd"
+	done
+	for k in "${ks[@]}"; do
+		echo "g$k:"
+		_await "$k" "${ids[$k]}" 300 "$cmd" || bad="$bad $k"
+	done
+	[ -z "$bad" ] || fail "command failed on guest(s)$bad: $cmd"
 }
 
 on_bg() {
