@@ -839,7 +839,12 @@ impl Bdev {
         // for the reads; the glue checks alignment, range and that it is
         // not on the stack.
         check_int(unsafe {
-            raw::mars_bdev_read(self.file.0.as_ptr(), pos, buf.as_mut_ptr(), buf.len() as u64)
+            raw::mars_bdev_read(
+                self.file.0.as_ptr(),
+                pos,
+                buf.as_mut_ptr(),
+                buf.len() as u64,
+            )
         })
     }
 

@@ -248,7 +248,8 @@ impl LogWriter {
     /// first record of the log in which logging resumes after writes went
     /// straight to the data device.
     pub(crate) fn append_gap(&mut self) -> Result {
-        let header = Header::gap(self.next_seq, tree::lamport_stamp(), self.pos).with_log_id(self.id);
+        let header =
+            Header::gap(self.next_seq, tree::lamport_stamp(), self.pos).with_log_id(self.id);
         let mut buf = [0u8; MIN_RECORD_LEN];
         encode_record(&KernelCrc32c, &header, &[], &mut buf).map_err(|_| EINVAL)?;
         self.append_raw(&buf)?;

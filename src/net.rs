@@ -27,13 +27,13 @@ mod peer;
 mod server;
 
 use crate::ffi::net::{self as fnet, DataPort, PeersFile, PeersText};
-use crate::repl::Primaries;
 use crate::ffi::{self, fpath, Thread, ThreadMain};
 use crate::mars_core::lamport::{LamportClock, Stamp};
 use crate::mars_core::merge::{self, Decision, Refusal};
 use crate::mars_core::names::{HostName, JOIN_VIA};
 use crate::mars_core::tree::{IpValue, TOMBSTONE};
 use crate::mars_core::wire::TreeEntry;
+use crate::repl::Primaries;
 use crate::tree;
 use core::fmt::{self, Write};
 use core::net::IpAddr;

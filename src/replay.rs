@@ -13,10 +13,10 @@ use super::crc::KernelCrc32c;
 use super::ffi::{Bdev, DataBuf, File, WriteBatch};
 use super::logfile::log_path;
 use super::mars_core::bytes::le_u64;
+use super::mars_core::lamport::Stamp;
 use super::mars_core::log::scanner::{find_proof, Proof, Scanner, Verdict};
 use super::mars_core::log::{CorruptionKind, Kind, HEADER_LEN, MAGIC, MAX_PAYLOAD, MAX_RECORD_LEN};
 use super::mars_core::names::{HostName, LogName, ResourceName};
-use super::mars_core::lamport::Stamp;
 use super::mars_core::tree::{ReplayValue, VersionValue};
 use super::tree;
 use core::fmt;
@@ -334,6 +334,7 @@ fn closed_end(res: &ResourceName, name: &LogName) -> Result<Option<u64>> {
 /// An incomplete record at the end is left for later; any other bad
 /// record is corruption. Recovery and secondaries share this code.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub(crate) fn follow(
     file: &File,
     name: LogName,

@@ -166,7 +166,11 @@ pub(crate) struct Resource {
 
 impl Resource {
     /// A resource that is down.
-    pub(crate) fn new(name: ResourceName, host: HostName, primaries: Arc<Primaries>) -> Result<Self> {
+    pub(crate) fn new(
+        name: ResourceName,
+        host: HostName,
+        primaries: Arc<Primaries>,
+    ) -> Result<Self> {
         Ok(Resource {
             name,
             host,
@@ -686,8 +690,9 @@ fn stop_primary_threads(p: &mut Primary, name: &ResourceName, primaries: &Primar
 /// values that changed are written).
 #[inline(never)]
 fn report_secondary(w: &Worker, dir: &Path) -> Result {
-    let set = |name: &str, value: &str| -> Result { tree::update(&fpath!("{}/{}", dir, name)?, value) };
-    let (conn, syncing, copying, replaying, rate, fetch_lag, replay_lag, stamp, pos) = {
+    let set =
+        |name: &str, value: &str| -> Result { tree::update(&fpath!("{}/{}", dir, name)?, value) };
+    let (conn, syncing, copying, replaying, rate, fetch_lag, replay_lag, stamp, pos, wire) = {
         let s = w.status.lock();
         (
             s.connection,
@@ -699,6 +704,7 @@ fn report_secondary(w: &Worker, dir: &Path) -> Result {
             s.replay_lag,
             s.replayed_stamp,
             s.fetch_pos,
+            s.sync_wire_bytes,
         )
     };
     let flag = |b: bool| if b { "1" } else { "0" };
@@ -707,6 +713,7 @@ fn report_secondary(w: &Worker, dir: &Path) -> Result {
     set("is-copying", flag(copying))?;
     set("is-replaying", flag(replaying))?;
     set("sync-rate", fpath!("{}", rate)?.as_str())?;
+    set("sync-wire-bytes", fpath!("{}", wire)?.as_str())?;
     set("fetch-lag", fpath!("{}", fetch_lag)?.as_str())?;
     set("replay-lag", fpath!("{}", replay_lag)?.as_str())?;
     let behind = fetch_lag > 0 || replay_lag > 0;

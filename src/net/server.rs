@@ -8,12 +8,12 @@
 use super::auth::{self, Secret};
 use super::conn::{Conn, Deadline, POLL_MS, USER_TIMEOUT_MS};
 use super::{Cluster, Fail, Service};
-use crate::repl::service::DataSession;
 use crate::ffi::net::Socket;
 use crate::ffi::{self, fpath, Thread, ThreadMain};
 use crate::mars_core::merge::Refusal;
 use crate::mars_core::names::HostName;
 use crate::mars_core::wire::Message;
+use crate::repl::service::DataSession;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::sync::{new_mutex, Arc, Mutex};

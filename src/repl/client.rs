@@ -7,8 +7,8 @@
 //! (module parameter): a connection that makes no progress for that long
 //! fails with [`Fail::Timeout`] and the worker makes a new one.
 
-use crate::ffi::net::{self as fnet, DataPort, Socket};
 use crate::ffi::fpath;
+use crate::ffi::net::{self as fnet, DataPort, Socket};
 use crate::mars_core::names::HostName;
 use crate::mars_core::tree::IpValue;
 use crate::mars_core::wire::Message;

@@ -44,12 +44,25 @@ enum Remote {
 }
 
 impl Worker {
-    fn remote_info(&self, run: &mut Run, primary: &HostName, log: &LogName) -> Result<Remote, Fail> {
+    fn remote_info(
+        &self,
+        run: &mut Run,
+        primary: &HostName,
+        log: &LogName,
+    ) -> Result<Remote, Fail> {
         let conn = self.ensure(&mut run.fetch, primary, DataPort::Fetch)?;
         let path = fpath!("resource-{}/{}", self.res.as_str(), log).map_err(|_| Fail::NoMemory)?;
-        match ask(conn, &Message::FileInfoRequest { path: path.as_str() })? {
+        match ask(
+            conn,
+            &Message::FileInfoRequest {
+                path: path.as_str(),
+            },
+        )? {
             Message::FileInfo { size, complete, .. } => Ok(Remote::Info(size, complete)),
-            Message::Error { code: code::NO_FILE, .. } => Ok(Remote::Missing),
+            Message::Error {
+                code: code::NO_FILE,
+                ..
+            } => Ok(Remote::Missing),
             Message::Error { .. } => Err(Fail::Refused),
             _ => Err(Fail::BadFrame("unexpected answer")),
         }
@@ -204,67 +217,21 @@ impl Worker {
         let Some(pos) = run.replay else {
             return false;
         };
-        let Ok(path) = log_path(&self.res, &pos.log) else {
+        let Some((end, size, stamp)) = self.apply_fetched(run, &pos) else {
             return false;
         };
-        let Ok(file) = File::open_rw(&path) else {
-            return false;
-        };
-        let size = file.size();
-        let mut done = Replayed::new();
-        let end = if pos.pos < size {
-            match replay::follow(
-                &file,
-                pos.log,
-                pos.pos,
-                &self.bdev,
-                self.size,
-                &mut run.window,
-                &mut run.stage,
-                &mut done,
-            ) {
-                Ok(end) => end,
-                Err(e) => {
-                    self.replay_failed(e);
-                    return false;
-                }
-            }
-        } else {
-            pos.pos
-        };
-        let next = LogName {
-            number: pos.log.number.saturating_add(1),
-            host: pos.log.host,
-        };
-        let moved_on = end >= size
-            && (self.has_copy(&next)
-                || self
-                    .newest_fetched(next.number)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|l| l.number == next.number));
-        if end > pos.pos {
-            if run.stage.write(&self.bdev).is_err() || self.bdev.flush().is_err() {
-                self.fail(Text::new(format_args!(
-                    "I/O error on the data device during replay; take the resource down and up"
-                )));
-                return false;
-            }
-        }
-        let new = if moved_on {
-            let log = self
-                .newest_fetched(next.number)
-                .ok()
-                .flatten()
-                .filter(|l| l.number == next.number)
-                .unwrap_or(next);
-            ReplayValue { log, pos: 0, len: 0 }
-        } else {
-            ReplayValue {
+        let next = self.next_copy(&pos.log).filter(|_| end >= size);
+        let new = match next {
+            Some(log) => ReplayValue {
+                log,
+                pos: 0,
+                len: 0,
+            },
+            None => ReplayValue {
                 log: pos.log,
                 pos: end,
                 len: end,
-            }
+            },
         };
         if new == pos {
             let mut s = self.status.lock();
@@ -282,11 +249,85 @@ impl Worker {
         run.replay = Some(new);
         let mut s = self.status.lock();
         s.replaying = true;
-        s.replay_lag = if moved_on { 0 } else { size.saturating_sub(end) };
-        if done.last_stamp.is_some() {
-            s.replayed_stamp = done.last_stamp;
+        s.replay_lag = if next.is_some() {
+            0
+        } else {
+            size.saturating_sub(end)
+        };
+        if stamp.is_some() {
+            s.replayed_stamp = stamp;
         }
         true
+    }
+
+    /// Applies the records of the copy from `pos` on, durable on the device
+    /// when it returns: (end of the last complete record, the copy's size,
+    /// the stamp of the last record applied). `None` after a failure (the
+    /// worker stopped) or without a copy.
+    #[inline(never)]
+    fn apply_fetched(
+        &self,
+        run: &mut Run,
+        pos: &ReplayValue,
+    ) -> Option<(u64, u64, Option<crate::mars_core::lamport::Stamp>)> {
+        let file = File::open_rw(&log_path(&self.res, &pos.log).ok()?).ok()?;
+        let size = file.size();
+        if pos.pos >= size {
+            return Some((pos.pos, size, None));
+        }
+        if run.synced != Some((pos.log, size)) {
+            // What is replayed must be durable in the copy first, so a crash
+            // never leaves the device ahead of the copy.
+            if file.sync().is_err() {
+                self.fail(Text::new(format_args!(
+                    "cannot sync the fetched copy of {}",
+                    pos.log
+                )));
+                return None;
+            }
+            run.synced = Some((pos.log, size));
+        }
+        let mut done = Replayed::new();
+        let end = match replay::follow(
+            &file,
+            pos.log,
+            pos.pos,
+            &self.bdev,
+            self.size,
+            &mut run.window,
+            &mut run.stage,
+            &mut done,
+        ) {
+            Ok(end) => end,
+            Err(e) => {
+                self.replay_failed(e);
+                return None;
+            }
+        };
+        if end > pos.pos && (run.stage.write(&self.bdev).is_err() || self.bdev.flush().is_err()) {
+            self.fail(Text::new(format_args!(
+                "I/O error on the data device during replay; take the resource down and up"
+            )));
+            return None;
+        }
+        Some((end, size, done.last_stamp))
+    }
+
+    /// The local copy of the log after `log`, if the fetch has started it
+    /// (then `log` is complete here).
+    #[inline(never)]
+    fn next_copy(&self, log: &LogName) -> Option<LogName> {
+        let next = LogName {
+            number: log.number.checked_add(1)?,
+            host: log.host,
+        };
+        if self.has_copy(&next) {
+            return Some(next);
+        }
+        self.newest_fetched(next.number)
+            .ok()
+            .flatten()
+            .filter(|l| l.number == next.number)
     }
 
     fn has_copy(&self, log: &LogName) -> bool {
@@ -295,6 +336,7 @@ impl Worker {
             .is_ok()
     }
 
+    #[inline(never)]
     fn replay_failed(&self, e: ReplayError) {
         let msg = match e {
             ReplayError::Corrupt { log, offset, kind } => Text::new(format_args!(

@@ -99,6 +99,10 @@ pub(super) struct Run {
     /// Start of the sync rate measurement: (mono ns, bytes then).
     pub(super) rate_mark: (u64, u64),
     pub(super) copied: u64,
+    /// The fetched copy known durable: (log, size). Replay never applies
+    /// more than this, so a crash never leaves the device ahead of the
+    /// copy it replays from.
+    pub(super) synced: Option<(LogName, u64)>,
 }
 
 impl Worker {
@@ -152,7 +156,8 @@ impl Worker {
     }
 
     fn count(&self, name: core::fmt::Arguments<'_>) -> Option<u64> {
-        self.read_link(name).and_then(|v| parse_u64(v.as_str()).ok())
+        self.read_link(name)
+            .and_then(|v| parse_u64(v.as_str()).ok())
     }
 
     #[inline(never)]
@@ -211,10 +216,7 @@ impl Worker {
         tree::write(&self.link(format_args!("syncpos-{}", h))?, TOMBSTONE)?;
         let dir = tree::actual_dir(&self.res, &self.host)?;
         tree::ensure_dir(&dir)?;
-        tree::write(
-            &fpath!("{}/invalidated", dir)?,
-            fpath!("{}", to)?.as_str(),
-        )?;
+        tree::write(&fpath!("{}/invalidated", dir)?, fpath!("{}", to)?.as_str())?;
         run.replay = None;
         pr_info!(
             "{}: invalidated: a full sync from the primary starts\n",
@@ -350,6 +352,7 @@ impl ThreadMain for Worker {
                 buf2: DataBuf::alloc_own(1 << 20)?,
                 rate_mark: (fnet::mono_ns(), 0),
                 copied: 0,
+                synced: None,
             })
         })();
         let mut run = match run {

@@ -140,24 +140,26 @@ impl<'a> DataSession<'a> {
             }
         }
     }
-
 }
 
 /// Sends an `Error` and closes: the request was hostile or broken.
 fn refuse(conn: &mut Conn, why: &'static str) -> Step {
-        let _ = conn.send(
-            &Message::Error {
-                code: code::BAD_REQUEST,
-                message: why,
-            },
-            Deadline::after_ms(SEND_MS),
-        );
-        Err(Fail::BadFrame(why))
-    }
+    let _ = conn.send(
+        &Message::Error {
+            code: code::BAD_REQUEST,
+            message: why,
+        },
+        Deadline::after_ms(SEND_MS),
+    );
+    Err(Fail::BadFrame(why))
+}
 
 /// Sends an `Error` the client may act on; the session goes on.
 fn error(conn: &mut Conn, code: u32, message: &str) -> Step {
-    conn.send(&Message::Error { code, message }, Deadline::after_ms(SEND_MS))
+    conn.send(
+        &Message::Error { code, message },
+        Deadline::after_ms(SEND_MS),
+    )
 }
 
 impl DataSession<'_> {
@@ -167,8 +169,8 @@ impl DataSession<'_> {
             Request::Info(res) => self.info(conn, &res),
             Request::File(res, log) => match self.servable(&res, &log) {
                 Ok((size, complete)) => {
-                    let path = fpath!("resource-{}/{}", res.as_str(), log)
-                        .map_err(|_| Fail::NoMemory)?;
+                    let path =
+                        fpath!("resource-{}/{}", res.as_str(), log).map_err(|_| Fail::NoMemory)?;
                     conn.send(
                         &Message::FileInfo {
                             path: path.as_str(),
@@ -182,9 +184,7 @@ impl DataSession<'_> {
                 Err(_) => error(conn, code::IO, "cannot open the log"),
             },
             Request::Read(res, log, offset, len) => self.read(conn, &res, &log, offset, len),
-            Request::Digests(res, offset, bs, count) => {
-                self.digests(conn, &res, offset, bs, count)
-            }
+            Request::Digests(res, offset, bs, count) => self.digests(conn, &res, offset, bs, count),
             Request::Block(res, offset, len) => self.block(conn, &res, offset, len),
         }
     }

@@ -96,7 +96,12 @@ fn log_of(p: &LogPos) -> LogName {
 impl Worker {
     /// One step of the full sync from `off`.
     #[inline(never)]
-    pub(super) fn sync_step(&self, run: &mut Run, primary: &HostName, off: u64) -> Result<bool, Fail> {
+    pub(super) fn sync_step(
+        &self,
+        run: &mut Run,
+        primary: &HostName,
+        off: u64,
+    ) -> Result<bool, Fail> {
         let conn = self.ensure(&mut run.sync, primary, DataPort::Sync)?;
         self.status.lock().syncing = true;
         if off == 0 {
@@ -120,6 +125,8 @@ impl Worker {
             tree::write_replay(&self.res, &self.host, (start.log, start.pos), true)
                 .map_err(|_| Fail::Internal)?;
             run.replay = Some(start);
+            run.copied = 0;
+            self.status.lock().sync_wire_bytes = 0;
             pr_info!(
                 "{}: full sync from {} starts; replay will start at {},{}\n",
                 self.res.as_str(),
@@ -187,7 +194,13 @@ impl Worker {
     /// Indexes (block numbers within the step) of the local blocks whose
     /// digest differs from `theirs`.
     #[inline(never)]
-    fn differing(&self, run: &mut Run, off: u64, len: u64, theirs: &[u8]) -> Result<KVec<u32>, Fail> {
+    fn differing(
+        &self,
+        run: &mut Run,
+        off: u64,
+        len: u64,
+        theirs: &[u8],
+    ) -> Result<KVec<u32>, Fail> {
         let mut out = KVec::new();
         let mut pos = off;
         let end = off + len;
@@ -225,7 +238,9 @@ impl Worker {
             },
         )?;
         match answer {
-            Message::BlockData { offset, bytes } if offset == start && bytes.len() as u64 == len => {
+            Message::BlockData { offset, bytes }
+                if offset == start && bytes.len() as u64 == len =>
+            {
                 let dst = run.buf2.get_mut(..bytes.len()).ok_or(Fail::Internal)?;
                 dst.copy_from_slice(bytes);
             }

@@ -4,6 +4,7 @@
 #
 #   cluster_node K            fresh ext4 /mars and the module on guest K
 #   cluster_guests3           guests 1, 2 and 3, each with a 256 MiB /mars
+#                             (CLUSTER_MARS_SIZE)
 #                             disk, on a full mesh of links, booted, each
 #                             a cluster_node (in parallel); declare any
 #                             other disks (guest_disk) before
@@ -38,7 +39,7 @@ cluster_node() {
 
 cluster_guests3() {
 	local k
-	for k in 1 2 3; do guest_disk "$k" mars 256M; done
+	for k in 1 2 3; do guest_disk "$k" mars "${CLUSTER_MARS_SIZE:-256M}"; done
 	net_link 1 2
 	net_link 2 3
 	net_link 1 3
