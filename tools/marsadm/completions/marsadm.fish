@@ -272,6 +272,7 @@ complete -c marsadm -n "__fish_marsadm_using_subcommand primary" -l mars-dir -d 
 complete -c marsadm -n "__fish_marsadm_using_subcommand primary" -l proc-dir -d 'The kernel module\'s control directory' -r -F
 complete -c marsadm -n "__fish_marsadm_using_subcommand primary" -l dev-dir -d 'Where the module creates device nodes (for tests)' -r -F
 complete -c marsadm -n "__fish_marsadm_using_subcommand primary" -l timeout -d 'How long commands that change state wait for the kernel, in seconds [default: 60]; `none`: no limit; 0: do not wait (the result is then "not confirmed", exit code 6, unless already reported)' -r
+complete -c marsadm -n "__fish_marsadm_using_subcommand primary" -l force -d 'Take the role even with an Inconsistent replica (its data is not a state the primary ever had)'
 complete -c marsadm -n "__fish_marsadm_using_subcommand primary" -l dry-run -d 'Print the changes that would be made; change nothing (commands that change state only)'
 complete -c marsadm -n "__fish_marsadm_using_subcommand primary" -s v -l verbose -d 'Say more about what happens (links written, states while waiting). Give it once; commands that only show state ignore it'
 complete -c marsadm -n "__fish_marsadm_using_subcommand primary" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -350,11 +350,18 @@ pub enum Command {
     },
     /// Make this host the primary: /dev/mars/RES appears here.
     ///
+    /// Refused while this host's replica is Inconsistent (its full sync or
+    /// the replay after it has not finished) unless --force.
+    ///
     /// Example: marsadm primary r0
     Primary {
         /// The resource.
         #[arg(value_parser = parse_resource)]
         res: ResourceName,
+        /// Take the role even with an Inconsistent replica (its data is not
+        /// a state the primary ever had).
+        #[arg(long)]
+        force: bool,
     },
     /// Give up the primary role: /dev/mars/RES goes away here.
     ///

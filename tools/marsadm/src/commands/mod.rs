@@ -66,7 +66,7 @@ fn run(ctx: &Ctx, cmd: &Command, probe: &dyn DeviceProbe) -> Result<()> {
         Command::Down { target, force } => switches::run(ctx, target, Op::Down, *force),
         Command::Attach { target } => switches::run(ctx, target, Op::Attach, false),
         Command::Detach { target, force } => switches::run(ctx, target, Op::Detach, *force),
-        Command::Primary { res } => role::primary(ctx, res),
+        Command::Primary { res, force } => role::primary(ctx, res, *force),
         Command::Secondary { res, force } => role::secondary(ctx, res, *force),
         Command::LogRotate { target } => logs::log_rotate(ctx, target),
         Command::LogDelete { target } => logs::log_delete(ctx, target),

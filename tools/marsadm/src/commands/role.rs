@@ -36,11 +36,19 @@ fn wait_role(ctx: &Ctx, res: &ResourceName, want: bool) -> Result<()> {
     })
 }
 
-/// `primary RES`.
-pub fn primary(ctx: &Ctx, res: &ResourceName) -> Result<()> {
+/// `primary RES [--force]`.
+pub fn primary(ctx: &Ctx, res: &ResourceName, force: bool) -> Result<()> {
     need_cluster(ctx)?;
     let r = load_member_resource(ctx, res)?;
     let host = ctx.host;
+    if !force && !mars_core::replica::is_consistent(&r.replica_facts(&host)) {
+        return Err(Error::refused(format!(
+            "the replica of '{res}' on this host is Inconsistent: its full sync, or the replay after it, has not finished"
+        ))
+        .hint(format!(
+            "wait with 'marsadm wait-resource {res} UpToDate'; '--force' takes the role anyway, with data the primary never had"
+        )));
+    }
     if let Some(PrimaryValue::Host(other)) = r.primary {
         if other != host {
             return Err(Error::refused(format!(
