@@ -30,6 +30,7 @@
 
 # Guest commands and wait tests in single quotes expand later (guest, repl_wait).
 # shellcheck disable=SC2016
+# shellcheck source=tests/vm/cluster-helpers.sh
 source "$REPO/tests/vm/cluster-helpers.sh"
 if [ "${SHORT:-0}" = 1 ]; then
 	rt=${BENCH_RUNTIME:-10} size=${BENCH_SIZE:-256M} data=${REPL_DATA_SIZE:-512M}
@@ -182,7 +183,8 @@ repl_wait 1800 "caught up after the netem rows" "$caught_up"
 housekeep
 
 # Lag at about half the link's throughput.
-rate_kib=$(/usr/bin/python3 "$REPO/tests/bench/repl-report.py" --lag-rate "$ctl1")
+rate_kib=$(/usr/bin/python3 "$REPO/tests/bench/repl-report.py" --lag-rate "$ctl1") ||
+	fail "no lag rate: no TCP baseline?"
 log "lag phase: g1 writes at $rate_kib KiB/s"
 phase lag
 must 1 -t $((lag_s + 120)) "$(fio_rate_cmd lag "$lag_s")"
@@ -197,8 +199,9 @@ netem loss 100%
 phase partition
 on_bg 1 "$(fio_rate_cmd partition $((part_s > 10 ? part_s - 5 : part_s)) "$backlog") && touch /ctl/partition-done"
 sleep $((start + part_s - $(date +%s) > 0 ? start + part_s - $(date +%s) : 0))
-netem off
+# The phase first: the catch-up time counts from before the heal.
 phase catchup
+netem off
 # Caught up once the lag was seen after the reconnect (or, should no
 # sample show it, 120 s after the heal).
 # shellcheck disable=SC2034 # read by the eval in repl_wait
