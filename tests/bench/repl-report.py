@@ -298,7 +298,7 @@ def main():
               open(os.path.join(results, "bench-repl.json"), "w"), indent=1)
     if docs:
         json.dump({"commit": commit, "params": params, "figures": f, "raw": trimmed(raw)},
-                  open(os.path.join(docs, "img", f"bench-repl-{commit}.json"), "w"), indent=1)
+                  open(os.path.join(docs, "img", f"bench-repl-{commit}.json"), "w"))  # compact: ~1 sample/s
         path = os.path.join(docs, "benchmarks.md")
         md = open(path).read()
         if BEGIN in md and END in md:
