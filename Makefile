@@ -17,6 +17,12 @@
 #   make bench-vm   fio in a guest on the bench kernel flavour (no lockdep,
 #                   kmemleak, KFENCE): raw data device, loop devices on
 #                   /mars and /dev/mars/RES; table, JSON and a plot
+#   make bench-repl replication on two guests over one virtio-net link
+#                   (bench kernel): primary writes with and without a
+#                   secondary (and behind netem), sync, lag, catch-up and
+#                   fast-sync figures against the link's TCP throughput;
+#                   JSON, and the table into docs/benchmarks.md. SHORT=1:
+#                   a 30 s partition instead of 300 s, smaller sizes
 #   make powercut   the power-cut scenario with POWERCUT_CUTS cuts (default 100)
 #   make install    marsadm, man pages, completions, systemd units into
 #                   $(DESTDIR)$(PREFIX), and mars.ko (if built) into the
@@ -56,7 +62,7 @@ INSTALL_ENV = DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)" MANDIR="$(MANDIR)" \
 	SYSTEMDUNITDIR="$(SYSTEMDUNITDIR)" MARSADM="$(MARSADM)" KDIR="$(KDIR)" \
 	INSTALL_MOD_PATH="$(INSTALL_MOD_PATH)" LLVM="$(LLVM)"
 
-.PHONY: all setup kernel module marsadm check check-long check-host demo fuzz bench bench-vm powercut clean \
+.PHONY: all setup kernel module marsadm check check-long check-host demo fuzz bench bench-vm bench-repl powercut clean \
 	install install-tools install-module uninstall docs-gen
 
 all: module marsadm
@@ -102,6 +108,13 @@ bench:
 bench-vm:
 	@tools/setup-host.sh --bench
 	@MARS_KERNEL_FLAVOUR=bench tests/run-vm.sh tests/bench/bench-scenario.sh
+
+# Not part of make check. Tuning: SHORT=1, BENCH_RUNTIME, BENCH_SIZE,
+# REPL_DATA_SIZE, REPL_LAG_S, REPL_PARTITION_S, REPL_BACKLOG, REPL_TCP_S,
+# REPL_DOCS=0 (tests/bench/bench-repl.sh).
+bench-repl:
+	@tools/setup-host.sh --bench
+	@MARS_KERNEL_FLAVOUR=bench tests/run-vm.sh tests/bench/bench-repl.sh
 
 powercut: setup
 	@POWERCUT_CUTS=$${POWERCUT_CUTS:-100} MARS_TIMEOUT_SCALE=4 tests/run-vm.sh tests/scenarios/12-power-cut.sh

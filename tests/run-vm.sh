@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build what a guest needs (cached kernel, mars.ko, marsadm, initramfs) and
 # run one scenario file with its log shown live. Used by `make demo`,
-# `make bench-vm` and `make powercut`.
+# `make bench-vm`, `make bench-repl` and `make powercut`.
 # Usage: tests/run-vm.sh SCENARIO.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
