@@ -44,15 +44,17 @@ must_all 2 3 -- 'for i in $(seq 300); do [ -L /mars/resource-r0/size ] && [ -L /
 must 2 'echo 256 >/sys/module/mars/parameters/sync_rate_kib'
 must_all 2 3 -- 'marsadm join-resource r0 $DISK_DATA && marsadm join-resource r1 $DISK_DATA2'
 
-links() { # links K up|down: every NIC of guest K
-	must "$1" "for d in /sys/class/net/*; do [ -e \$d/device ] && ip link set \${d##*/} $2; done; true"
+links_down() { # every NIC of guest K down (its host routes go with it)
+	must "$1" 'for d in /sys/class/net/*; do [ -e $d/device ] && ip link set ${d##*/} down; done; true'
 }
+# Up again, with the addresses and host routes of the boot (ctl/net.sh).
+links_up='sed -e "/^set -e/d" -e "s/ add / replace /" /ctl/net.sh | sh'
 # resumed K WHAT: after the links of K came back up, seconds until dmesg
 # shows a new "connected to g1 for WHAT" (the count before is in ctl/c0).
 resumed() {
-	must "$1" "set -e; for d in /sys/class/net/*; do [ -e \$d/device ] && ip link set \${d##*/} up; done
+	must "$1" "set -e; $links_up
 		t0=\$(date +%s.%N); c0=\$(cat /ctl/c0)
-		for i in \$(seq 200); do [ \$(dmesg | grep -c 'connected to g1 for $2') -gt \$c0 ] && break; sleep 0.1; done
+		for i in \$(seq 60); do [ \$(dmesg | grep -c 'connected to g1 for $2') -gt \$c0 ] && break; sleep 0.5; done
 		[ \$(dmesg | grep -c 'connected to g1 for $2') -gt \$c0 ]
 		t1=\$(date +%s.%N); awk -v a=\$t0 -v b=\$t1 'BEGIN { printf \"%.1f\\n\", b - a }' >/ctl/resumed"
 	local t
@@ -65,7 +67,7 @@ resumed() {
 # user timeout, so the connections die and must be made anew.
 must 2 'for i in $(seq 600); do [ "$(readlink /mars/resource-r0/actual-g2/is-syncing)" = 1 ] && exit 0; sleep 0.2; done; exit 1'
 must 2 'dmesg | grep -c "connected to g1 for full sync" >/ctl/c0; cat /ctl/c0'
-links 2 down
+links_down 2
 sleep 25
 must 2 'readlink /mars/resource-r0/syncstatus-g2 /mars/resource-r1/syncstatus-g2'
 resumed 2 'full sync'
@@ -103,7 +105,7 @@ sleep 20
 freeze_round 2
 must 2 'for d in /sys/class/net/*; do [ -e $d/device ] && tc qdisc del dev ${d##*/} root; done; true'
 must 2 'dmesg | grep -c "connected to g1 for log fetch" >/ctl/c0'
-links 2 down
+links_down 2
 sleep 25
 resumed 2 'log fetch'
 
