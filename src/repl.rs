@@ -13,6 +13,7 @@
 
 pub(crate) mod client;
 pub(crate) mod fetch;
+mod kunit;
 pub(crate) mod primaries;
 pub(crate) mod secondary;
 pub(crate) mod service;
