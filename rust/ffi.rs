@@ -151,6 +151,7 @@ mod raw {
         pub(super) fn mars_wbatch_wait(w: *mut CWbatch) -> c_int;
         pub(super) fn mars_wbatch_destroy(w: *mut CWbatch);
         pub(super) fn mars_mkdir(path: *const u8) -> c_int;
+        pub(super) fn mars_remove(path: *const u8) -> c_int;
         pub(super) fn mars_symlink(
             path: *const u8,
             target: *const u8,
@@ -928,6 +929,12 @@ impl Drop for WriteBatch<'_> {
 pub(crate) fn mkdir(path: &Path) -> Result {
     // SAFETY: `path` is NUL-terminated.
     check_int(unsafe { raw::mars_mkdir(path.as_ptr()) })
+}
+
+/// Removes the file, symlink or empty directory `path`.
+pub(crate) fn remove(path: &Path) -> Result {
+    // SAFETY: `path` is NUL-terminated.
+    check_int(unsafe { raw::mars_remove(path.as_ptr()) })
 }
 
 /// Atomically sets symlink `path` to `target` with mtime `(sec, nsec)`

@@ -294,31 +294,64 @@ impl Worker {
         Ok(fetched || replayed)
     }
 
-    /// Cuts the local copy of the newest fetched log back to its last
-    /// intact record: a crash may have lost part of what was fetched; the
-    /// rest is fetched again. Never below the replay position.
+    /// Cuts the local copies back to their last intact record, from the
+    /// replay position on: a crash may have lost part of what was fetched,
+    /// and a copy damaged in place (an error stopped the worker, the
+    /// operator took the resource down and up) is fetched again from the
+    /// damage on. Later copies go (they are fetched again after it). Never
+    /// below the replay position.
     #[inline(never)]
     fn cut_damaged_tail(&self, run: &mut Run) -> Result {
         let Some(pos) = self.replay_link() else {
             return Ok(());
         };
-        let Some(log) = self.newest_fetched(pos.log.number)? else {
-            return Ok(());
-        };
-        let file = ffi::File::open_rw(&crate::logfile::log_path(&self.res, &log)?)?;
-        let start = if log == pos.log { pos.pos } else { 0 };
-        let end = replay::intact_end(&file, start, &mut run.window)?;
-        if end < file.size() {
-            pr_warn!(
-                "{}: fetched copy of {} damaged from offset {} (a crash?): fetching it again from there\n",
-                self.res.as_str(),
-                log,
-                end
-            );
-            file.truncate(end)?;
-            file.sync()?;
+        let mut number = pos.log.number;
+        let mut cut = false;
+        while let Some(log) = self.fetched_copy(number)? {
+            let path = crate::logfile::log_path(&self.res, &log)?;
+            if cut {
+                pr_warn!(
+                    "{}: dropping the fetched copy of {} (after a damaged one)\n",
+                    self.res.as_str(),
+                    log
+                );
+                ffi::remove(&path)?;
+            } else {
+                let file = ffi::File::open_rw(&path)?;
+                let start = if log == pos.log { pos.pos } else { 0 };
+                let end = replay::intact_end(&file, start, &mut run.window)?;
+                if end < file.size() {
+                    pr_warn!(
+                        "{}: fetched copy of {} damaged from offset {} (a crash?): fetching it again from there\n",
+                        self.res.as_str(),
+                        log,
+                        end
+                    );
+                    file.truncate(end)?;
+                    file.sync()?;
+                    cut = true;
+                }
+            }
+            number = match number.checked_add(1) {
+                Some(n) => n,
+                None => break,
+            };
         }
         Ok(())
+    }
+
+    /// The local copy of another host's log number `number`, if any.
+    fn fetched_copy(&self, number: u32) -> Result<Option<LogName>> {
+        let mut found = None;
+        tree::for_each_name(&tree::resource_dir(&self.res)?, |name| {
+            if let Ok(log) = LogName::parse(name) {
+                if log.host != self.host && log.number == number {
+                    found = Some(log);
+                }
+            }
+            Ok(())
+        })?;
+        Ok(found)
     }
 
     /// The newest log copy of another host here numbered `from` or above.

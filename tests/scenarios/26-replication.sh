@@ -126,6 +126,26 @@ done
 while [ "$checked" -lt $((freezes * 2)) ]; do freeze_round 2 3; sleep 2; done
 echo "oracle: $checked freeze points checked, all consistent" | tee -a "$figures"
 
+# A corrupt record in a fetched copy (a byte flipped past g2's replay
+# position, replay paused): replay stops there with a clear error, the
+# primary is unaffected; down and up fetch it again and g2 goes on.
+must 2 'set -e; marsadm pause-replay r0 >/dev/null
+	a=; for i in $(seq 60); do b=$(readlink /mars/resource-r0/replay-g2); [ "$a" = "$b" ] && break; a=$b; sleep 1; done
+	log=${a%%,*}; pos=${a#*,}; pos=${pos%%,*}; f=/mars/resource-r0/$log
+	for i in $(seq 300); do [ $(stat -c %s $f) -gt $((pos + 16384)) ] && break; sleep 0.2; done
+	python3 -c "import os; f = os.open(\"$f\", os.O_RDWR); o = $pos + 100; b = os.pread(f, 1, o); os.pwrite(f, bytes([b[0] ^ 0xFF]), o)"
+	echo "flipped a byte of $log at $((pos + 100))"
+	marsadm resume-replay r0 >/dev/null
+	for i in $(seq 300); do [ "$(readlink /mars/resource-r0/actual-g2/state)" = Error ] && break; sleep 0.2; done
+	readlink /mars/resource-r0/actual-g2/error | tee /dev/stderr | grep -q corrupt
+	echo $pos >/ctl/bad-pos'
+must 1 'test "$(readlink /mars/resource-r0/actual-g1/state)" = Up'
+must 2 'set -e; marsadm down r0 >/dev/null; marsadm up r0 >/dev/null
+	for i in $(seq 600); do p=$(readlink /mars/resource-r0/replay-g2); p=${p#*,}; p=${p%%,*}
+		[ "$(readlink /mars/resource-r0/actual-g2/state)" = Up ] && [ "$p" -gt "$(cat /ctl/bad-pos)" ] && exit 0; sleep 0.2; done
+	dmesg | tail -20; exit 1'
+log "corrupt fetched record: refused with an error; fetched again after down/up"
+
 touch "$(_gdir 1)/ctl/stop"
 must 1 'for i in $(seq 600); do [ -e /ctl/ext4-done ] && [ -e /ctl/oracle-seq ] && exit 0; sleep 0.2; done; exit 1'
 must 1 'cat /ctl/oracle.out; umount /mnt/r1'
