@@ -413,8 +413,14 @@ impl ThreadMain for Worker {
             if self.status.lock().error.is_some() {
                 run.fetch = None;
                 run.sync = None;
-                fnet::sleep_ms(500);
-                continue;
+                // Only `marsadm invalidate` (a full sync) or down/up go on.
+                let cfg = self.config();
+                if cfg.invalidate <= cfg.invalidated {
+                    fnet::sleep_ms(500);
+                    continue;
+                }
+                self.status.lock().error = None;
+                fnet::trigger();
             }
             match self.turn(&mut run) {
                 Ok(true) => backoff = BACKOFF_MIN_MS,

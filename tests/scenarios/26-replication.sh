@@ -166,6 +166,28 @@ must_all 2 3 -- "for i in \$(seq 900); do
 		[ \$a = $m0 ] && [ \$b = $m1 ] && exit 0; sleep 0.5; done
 	ls -l /mars/resource-r0 /mars/resource-r0/actual-\$MARS_HOST; dmesg | tail -30; exit 1"
 log "secondaries equal to the primary after its power cut"
+
+# Emergency mode on the primary (/mars nearly full) with writes that go
+# straight to the data device: the secondaries stop at the gap marker with
+# an error (consistent as of before it); invalidate brings them back.
+must 1 'set -e; fallocate -l $(( $(df --output=avail -B1 /mars | tail -1) - (16 << 20) )) /mars/filler
+	for i in $(seq 300); do [ "$(readlink /mars/resource-r0/actual-g1/is-emergency)" = 1 ] && break; sleep 0.2; done
+	test "$(readlink /mars/resource-r0/actual-g1/is-emergency)" = 1
+	fio --name=direct --filename=/dev/mars/r0 --rw=randwrite --bs=4k --size=16M --io_size=1M --direct=1 --output=/dev/null
+	rm /mars/filler
+	for i in $(seq 300); do [ "$(readlink /mars/resource-r0/actual-g1/is-emergency)" = 0 ] && break; sleep 0.2; done
+	test "$(readlink /mars/resource-r0/actual-g1/is-emergency)" = 0
+	dmesg | grep "secondaries stop at the gap"'
+must_all 2 3 -- 'for i in $(seq 600); do [ "$(readlink /mars/resource-r0/actual-$MARS_HOST/state)" = Error ] && break; sleep 0.2; done
+	readlink /mars/resource-r0/actual-$MARS_HOST/error | tee /dev/stderr | grep -q "emergency mode"
+	marsadm invalidate r0'
+must 1 "md5sum </dev/mars/r0 | cut -d' ' -f1 >/ctl/md5-r0; cat /ctl/md5-r0"
+m0=$(cat "$(_gdir 1)/ctl/md5-r0")
+must_all 2 3 -- "for i in \$(seq 900); do
+		a=\$(dd if=\$DISK_DATA bs=1M count=16 iflag=direct status=none | md5sum | cut -d' ' -f1)
+		[ \$a = $m0 ] && [ \"\$(readlink /mars/resource-r0/actual-\$MARS_HOST/state)\" = Up ] && exit 0; sleep 0.5; done
+	ls -l /mars/resource-r0 /mars/resource-r0/actual-\$MARS_HOST; dmesg | tail -30; exit 1"
+log "after emergency mode: invalidated secondaries equal again"
 must 2 'marsadm view r0'
 
 # Fast sync of identical disks: invalidate r1 on g3 (equal to g1's); only
