@@ -11,6 +11,7 @@ use crate::ffi::should_stop;
 use crate::mars_core::lamport::Stamp;
 use crate::mars_core::wire::{self, decode_frame, encode_frame, frame_len, Frame, Message};
 use crate::tree::lamport_stamp;
+use core::net::IpAddr;
 use kernel::prelude::*;
 
 /// Largest frame accepted on a metadata connection (entry batches are cut
@@ -20,6 +21,28 @@ pub(crate) const MAX_META_FRAME: usize = 256 * 1024;
 pub(crate) const POLL_MS: u32 = 500;
 /// TCP_USER_TIMEOUT: unacknowledged data for this long kills the connection.
 pub(crate) const USER_TIMEOUT_MS: u32 = 20_000;
+
+/// How long a connection attempt may take.
+pub(crate) const CONNECT_MS: u32 = 3000;
+
+/// Connects a socket to `addr`:`port` (at most [`CONNECT_MS`]) with the
+/// options of every MARS connection: [`POLL_MS`] socket timeouts, `tos`,
+/// [`USER_TIMEOUT_MS`].
+pub(crate) fn connect(addr: &IpAddr, port: u16, tos: Option<u8>) -> Result<Socket, Fail> {
+    let mut sock = Socket::new_for(addr).map_err(|_| Fail::Unreachable)?;
+    sock.set_opts(CONNECT_MS, tos, USER_TIMEOUT_MS);
+    sock.connect(addr, port).map_err(|e| {
+        if e == ETIMEDOUT {
+            Fail::Timeout
+        } else if e == ECONNREFUSED {
+            Fail::Refused
+        } else {
+            Fail::Unreachable
+        }
+    })?;
+    sock.set_opts(POLL_MS, tos, USER_TIMEOUT_MS);
+    Ok(sock)
+}
 
 /// A deadline on the monotonic clock.
 #[derive(Clone, Copy)]

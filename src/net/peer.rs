@@ -5,9 +5,9 @@
 //! round (entries, `Sync`, wait for `SyncAck`).
 
 use super::auth::{self, Secret};
-use super::conn::{Conn, Deadline, POLL_MS, USER_TIMEOUT_MS};
+use super::conn::{self, Conn, Deadline};
 use super::{Cluster, Fail, LinkState, PeerStatus};
-use crate::ffi::net::{self as fnet, Socket};
+use crate::ffi::net as fnet;
 use crate::ffi::{self, fpath, Thread, ThreadMain};
 use crate::mars_core::exchange::Cursor;
 use crate::mars_core::names::HostName;
@@ -19,8 +19,6 @@ use kernel::sync::{new_mutex, Arc, Mutex};
 /// First retry delay after a failed connection; doubles up to the cap.
 const BACKOFF_MIN_MS: u32 = 250;
 const BACKOFF_MAX_MS: u32 = 4000;
-/// How long a connection attempt may take.
-const CONNECT_MS: u32 = 3000;
 /// How long the peer may take to acknowledge a round.
 const ROUND_ACK_MS: u64 = 15_000;
 /// Payload bytes of one `TreeEntries` batch.
@@ -87,19 +85,7 @@ impl PeerMain {
     #[inline(never)]
     fn session(&self, backoff: &mut u32) -> Result<(), Fail> {
         let secret = Secret::load()?;
-        let mut sock = Socket::new_for(&self.addr.addr).map_err(|_| Fail::Unreachable)?;
-        sock.set_opts(CONNECT_MS, Some(META_TOS), USER_TIMEOUT_MS);
-        sock.connect(&self.addr.addr, port_of(&self.addr))
-            .map_err(|e| {
-                if e == ETIMEDOUT {
-                    Fail::Timeout
-                } else if e == ECONNREFUSED {
-                    Fail::Refused
-                } else {
-                    Fail::Unreachable
-                }
-            })?;
-        sock.set_opts(POLL_MS, Some(META_TOS), USER_TIMEOUT_MS);
+        let sock = conn::connect(&self.addr.addr, port_of(&self.addr), Some(META_TOS))?;
         let mut conn = Conn::new(sock);
         let me = self.cluster.host;
         let peer = auth::client(&mut conn, &me, &secret)?;

@@ -8,18 +8,15 @@
 //! fails with [`Fail::Timeout`] and the worker makes a new one.
 
 use crate::ffi::fpath;
-use crate::ffi::net::{self as fnet, DataPort, Socket};
+use crate::ffi::net::{self as fnet, DataPort};
 use crate::mars_core::names::HostName;
 use crate::mars_core::tree::IpValue;
 use crate::mars_core::wire::Message;
 use crate::net::auth::{self, Secret};
-use crate::net::conn::{Conn, Deadline, POLL_MS, USER_TIMEOUT_MS};
+use crate::net::conn::{self, Conn, Deadline};
 use crate::net::Fail;
 use crate::tree;
 use kernel::prelude::*;
-
-/// How long a connection attempt may take.
-const CONNECT_MS: u32 = 3000;
 
 /// The address of `host` from `ips/ip-HOST`.
 fn address_of(host: &HostName) -> Result<IpValue, Fail> {
@@ -35,18 +32,7 @@ fn address_of(host: &HostName) -> Result<IpValue, Fail> {
 pub(crate) fn connect(me: &HostName, to: &HostName, port: DataPort) -> Result<Conn, Fail> {
     let addr = address_of(to)?;
     let secret = Secret::load()?;
-    let mut sock = Socket::new_for(&addr.addr).map_err(|_| Fail::Unreachable)?;
-    sock.set_opts(CONNECT_MS, port.tos(), USER_TIMEOUT_MS);
-    sock.connect(&addr.addr, port.port()).map_err(|e| {
-        if e == ETIMEDOUT {
-            Fail::Timeout
-        } else if e == ECONNREFUSED {
-            Fail::Refused
-        } else {
-            Fail::Unreachable
-        }
-    })?;
-    sock.set_opts(POLL_MS, port.tos(), USER_TIMEOUT_MS);
+    let sock = conn::connect(&addr.addr, port.port(), port.tos())?;
     let mut conn = Conn::bulk(sock);
     let peer = auth::client(&mut conn, me, &secret)?;
     if peer.host != *to {

@@ -24,7 +24,9 @@ mod tests {
     #[test]
     fn only_logs_of_a_resource_are_served() {
         let ok = parse_log_path("resource-r0/log-000000007-g1");
-        assert!(ok.is_some_and(|(r, l)| r.as_str() == "r0" && l.number == 7 && l.host.as_str() == "g1"));
+        assert!(
+            ok.is_some_and(|(r, l)| r.as_str() == "r0" && l.number == 7 && l.host.as_str() == "g1")
+        );
         for bad in [
             "resource-r0/size",
             "resource-r0/../cluster-secret",
