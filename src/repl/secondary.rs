@@ -33,7 +33,7 @@ use kernel::sync::{new_mutex, Arc, Mutex};
 
 /// First retry delay after a failed connection; doubles up to the cap.
 const BACKOFF_MIN_MS: u32 = 250;
-const BACKOFF_MAX_MS: u32 = 4000;
+const BACKOFF_MAX_MS: u32 = 2000;
 /// Sleep when there was nothing to do.
 const IDLE_MS: u32 = 200;
 
