@@ -7,7 +7,7 @@
 //! bounded step:
 //!
 //! - while `syncstatus-HOST` is below the size: one step of the full sync
-//!   ([`super::sync`]): 16 MiB compared by digests, what differs copied;
+//!   ([`super::sync`]): 8 MiB compared by digests, what differs copied;
 //! - otherwise one step of log fetch (up to 1 MiB appended to the local
 //!   copy of the primary's log) and one of replay (the fetched records
 //!   applied, `replay-HOST` moved after a device flush), see

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The full sync (fast: only blocks that differ travel), one 16 MiB step
+//! The full sync (fast: only blocks that differ travel), one 8 MiB step
 //! per turn of the secondary worker, over the sync port.
 //!
 //! A step asks the primary for SHA-256 digests of 64 KiB blocks of the
@@ -37,7 +37,7 @@ use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
 
 /// Bytes compared per step.
-const STEP: u64 = 16 << 20;
+const STEP: u64 = 8 << 20;
 /// Block size of the digests.
 const BLOCK: u32 = 64 << 10;
 /// Most bytes fetched with one `BlockRead`.
