@@ -245,7 +245,7 @@ def markdown(f, params, commit):
         out.append("| " + " | ".join([label, mb(v), mb(base)] + cells) + " |")
     row(f"full sync, syncstatus 0 → size ({fmt(fs.get('size'), 1e6)} MB in {fmt(fs.get('seconds'), 1, 1)} s)",
         fs.get("bytes_per_s"), "≥ 0.9")
-    row("full sync, from the first 16 MiB step to the end", fs.get("steady_bytes_per_s"))
+    row("full sync, from the first 8 MiB step to the end", fs.get("steady_bytes_per_s"))
     row("full sync, median of actual-g2/sync-rate", fs.get("median_sync_rate"))
     w = fs.get("wire_bytes")
     out.append(f"| full sync, bytes on the wire / size | {percent(w / fs['size'] if w is not None and fs.get('size') else None, 1)} | | | – | |")
