@@ -686,6 +686,9 @@ fn stop_primary_threads(p: &mut Primary, name: &ResourceName, primaries: &Primar
     p.wb = None;
 }
 
+/// How often the lag figures of a secondary are written at most.
+const LAG_REPORT_NS: u64 = 5_000_000_000;
+
 /// Writes what the secondary's worker shows into `actual-HOST/` (only
 /// values that changed are written).
 #[inline(never)]
@@ -708,22 +711,37 @@ fn report_secondary(w: &Worker, dir: &Path) -> Result {
         )
     };
     let flag = |b: bool| if b { "1" } else { "0" };
+    // The count first: whoever sees is-syncing 0 finds the final count.
+    set("sync-wire-bytes", fpath!("{}", wire)?.as_str())?;
     set("connection", conn)?;
     set("is-syncing", flag(syncing))?;
     set("is-copying", flag(copying))?;
     set("is-replaying", flag(replaying))?;
-    set("sync-rate", fpath!("{}", rate)?.as_str())?;
-    set("sync-wire-bytes", fpath!("{}", wire)?.as_str())?;
-    set("fetch-lag", fpath!("{}", fetch_lag)?.as_str())?;
-    set("replay-lag", fpath!("{}", replay_lag)?.as_str())?;
+    // Every link written travels to every peer: the lag figures, which
+    // change on every scan under load, are written at most every 5 s,
+    // except when the replica just caught up or fell behind.
     let behind = fetch_lag > 0 || replay_lag > 0;
-    let seconds = match stamp {
-        Some(st) if behind => crate::net::now_real().sec.saturating_sub(st.sec),
-        _ => 0,
-    };
-    set("lag-seconds", fpath!("{}", seconds)?.as_str())?;
-    if let Some((log, size)) = pos {
-        set("fetch-pos", fpath!("{},{},{}", log, size, size)?.as_str())?;
+    let was_behind = tree::read(&fpath!("{}/fetch-lag", dir)?)?.map(|v| v.as_str() != "0")
+        != Some(false)
+        || tree::read(&fpath!("{}/replay-lag", dir)?)?.map(|v| v.as_str() != "0") != Some(false);
+    let now = crate::ffi::net::mono_ns();
+    let last = w.lag_reported.load(Relaxed);
+    if behind != was_behind || now.saturating_sub(last) >= LAG_REPORT_NS || last == 0 {
+        w.lag_reported.store(now.max(1), Relaxed);
+        set(
+            "sync-rate",
+            fpath!("{}", if syncing { rate } else { 0 })?.as_str(),
+        )?;
+        set("fetch-lag", fpath!("{}", fetch_lag)?.as_str())?;
+        set("replay-lag", fpath!("{}", replay_lag)?.as_str())?;
+        let seconds = match stamp {
+            Some(st) if behind => crate::net::now_real().sec.saturating_sub(st.sec),
+            _ => 0,
+        };
+        set("lag-seconds", fpath!("{}", seconds)?.as_str())?;
+        if let Some((log, size)) = pos {
+            set("fetch-pos", fpath!("{},{},{}", log, size, size)?.as_str())?;
+        }
     }
     Ok(())
 }

@@ -19,8 +19,11 @@ use kernel::sync::{new_mutex, Arc, Mutex};
 /// First retry delay after a failed connection; doubles up to the cap.
 const BACKOFF_MIN_MS: u32 = 250;
 const BACKOFF_MAX_MS: u32 = 4000;
-/// How long the peer may take to acknowledge a round.
-const ROUND_ACK_MS: u64 = 15_000;
+/// How long the peer may take to acknowledge a round. A dead peer is
+/// found sooner by keepalive and TCP_USER_TIMEOUT; a live but loaded one
+/// (each adopted link is a rename in its /mars, behind its log fsyncs)
+/// must not be given up, or every reconnect's full exchange loads it more.
+const ROUND_ACK_MS: u64 = 45_000;
 /// Payload bytes of one `TreeEntries` batch.
 const BATCH_BYTES: usize = 60 * 1024;
 /// IPv4 TOS of metadata connections: low delay.

@@ -83,6 +83,8 @@ pub(crate) struct Worker {
     pub(super) size: u64,
     #[pin]
     pub(crate) status: Mutex<Status>,
+    /// When the lag figures were last written to `actual-HOST/` (mono ns).
+    pub(crate) lag_reported: kernel::sync::atomic::Atomic<u64>,
 }
 
 /// What one run of the thread keeps between turns.
@@ -133,6 +135,7 @@ impl Worker {
                     error: None,
                     sync_wire_bytes: 0,
                 }),
+                lag_reported: kernel::sync::atomic::Atomic::new(0),
             }),
             GFP_KERNEL,
         )?;
