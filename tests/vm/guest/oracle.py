@@ -47,6 +47,8 @@ def write(args):
     buf = mmap.mmap(-1, BLOCK)
     seq = 0
     start = time.time()
+    if args.started:
+        open(args.started, "w").close()
     for block in sequence(args.seed, args.blocks):
         seq += 1
         buf.seek(0)
@@ -105,6 +107,9 @@ def check(args):
             f"the state after write {prefix} (block, holds, should hold): {wrong[:5]}"
         )
         return 1
+    if prefix < args.min_prefix:
+        print(f"oracle check: FAIL: only {prefix} writes found, expected at least {args.min_prefix}")
+        return 1
     print(f"oracle check: consistent, equal to the primary after write {prefix} ({args.label})")
     return 0
 
@@ -117,10 +122,12 @@ def main():
     w.add_argument("--count", type=int, default=0)
     w.add_argument("--stop-file", default="")
     w.add_argument("--progress", default="")
+    w.add_argument("--started", default="", help="file created when the first write is issued")
     w.add_argument("--rate", type=float, default=0, help="writes per second (0: as fast as possible)")
     c = sub.add_parser("check")
     c.add_argument("img")
     c.add_argument("--label", default="")
+    c.add_argument("--min-prefix", type=int, default=0, help="fail if fewer writes are found")
     for p in (w, c):
         p.add_argument("--blocks", type=int, default=2048)
         p.add_argument("--seed", type=int, default=1)
