@@ -105,6 +105,8 @@ pub(super) struct Run {
     /// more than this, so a crash never leaves the device ahead of the
     /// copy it replays from.
     pub(super) synced: Option<(LogName, u64)>,
+    /// What `replay-paused` says now.
+    pub(super) paused_said: Option<bool>,
 }
 
 impl Worker {
@@ -211,6 +213,26 @@ impl Worker {
         }
     }
 
+    /// Writes `actual-HOST/replay-paused` (1 once replay has stopped for
+    /// `pause-replay`: no replay step runs any more, the data device is a
+    /// consistent snapshot; 0 once it runs again) when it changes; the
+    /// worker writes it itself, after the step in progress.
+    fn note_paused(&self, run: &mut Run, paused: bool) {
+        if run.paused_said == Some(paused) {
+            return;
+        }
+        let done = tree::actual_dir(&self.res, &self.host).and_then(|dir| {
+            tree::ensure_dir(&dir)?;
+            tree::update(
+                &fpath!("{}/replay-paused", dir)?,
+                if paused { "1" } else { "0" },
+            )
+        });
+        if done.is_ok() {
+            run.paused_said = Some(paused);
+        }
+    }
+
     /// Restarts the full sync from 0 (`marsadm invalidate`).
     #[inline(never)]
     fn invalidate(&self, run: &mut Run, to: u64) -> Result {
@@ -288,6 +310,7 @@ impl Worker {
             self.set_connection("paused", None);
             false
         };
+        self.note_paused(run, !cfg.replay);
         let replayed = if cfg.replay {
             self.replay_step(run)
         } else {
@@ -389,6 +412,7 @@ impl ThreadMain for Worker {
                 rate_mark: (fnet::mono_ns(), 0),
                 copied: 0,
                 synced: None,
+                paused_said: None,
             })
         })();
         let mut run = match run {

@@ -86,9 +86,15 @@ log "full syncs done"
 # replay resumed; then, on the host (a Python start takes very long in a
 # loaded TCG guest), the oracle on r0's copy and e2fsck on r1's (its
 # journal replayed on the copy first, as a mount would).
-freeze='set -e; marsadm pause-replay r0,r1 >/dev/null
-	a=; for i in $(seq 60); do b="$(readlink /mars/resource-r0/replay-$MARS_HOST /mars/resource-r1/replay-$MARS_HOST)"
-		[ "$a" = "$b" ] && break; a=$b; sleep 1; done
+freeze='set -e
+	# The replica is consistent only once replay passed syncpos-HOST.
+	pos() { readlink /mars/resource-$1/$2-$MARS_HOST | awk -F, "{ split(\$1, l, \"-\"); printf \"%010d %020d\n\", l[2], \$2 }"; }
+	consistent() { [ "$(printf "%s\n%s\n" "$(pos $1 replay)" "$(pos $1 syncpos)" | sort | tail -1)" = "$(pos $1 replay)" ]; }
+	for i in $(seq 300); do consistent r0 && consistent r1 && break; sleep 0.5; done
+	consistent r0 && consistent r1
+	marsadm pause-replay r0,r1 >/dev/null
+	for i in $(seq 300); do [ "$(readlink /mars/resource-r0/actual-$MARS_HOST/replay-paused)" = 1 ] &&
+		[ "$(readlink /mars/resource-r1/actual-$MARS_HOST/replay-paused)" = 1 ] && break; sleep 0.2; done
 	dd if=$DISK_DATA of=/ctl/r0.img bs=1M count=8 iflag=direct status=none
 	dd if=$DISK_DATA2 of=/ctl/r1.img bs=1M count=32 iflag=direct status=none
 	marsadm resume-replay r0,r1 >/dev/null'
