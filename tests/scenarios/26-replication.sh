@@ -53,14 +53,18 @@ links_down() { # every NIC of guest K down (its host routes go with it)
 }
 # Up again, with the addresses and host routes of the boot (ctl/net.sh).
 links_up='sed -e "/^set -e/d" -e "s/ add / replace /" /ctl/net.sh | sh'
-# resumed K WHAT: after the links of K came back up, seconds until dmesg
-# shows a new "connected to g1 for WHAT" (the count before is in ctl/c0).
+# resumed K WHAT: bring the links of K up again, wait until dmesg shows a
+# new "connected to g1 for WHAT" (the count before is in ctl/c0), and
+# measure from the kernel's timestamps: links up (a line written to
+# /dev/kmsg right after) to that line.
 resumed() {
-	must "$1" "set -e; $links_up
-		t0=\$(date +%s.%N); c0=\$(cat /ctl/c0)
+	must "$1" "set -e; $links_up; echo 'mars-test: links up' >/dev/kmsg
+		c0=\$(cat /ctl/c0)
 		for i in \$(seq 60); do [ \$(dmesg | grep -c 'connected to g1 for $2') -gt \$c0 ] && break; sleep 0.5; done
-		[ \$(dmesg | grep -c 'connected to g1 for $2') -gt \$c0 ]
-		t1=\$(date +%s.%N); awk -v a=\$t0 -v b=\$t1 'BEGIN { printf \"%.1f\\n\", b - a }' >/ctl/resumed"
+		dmesg | awk -v what='connected to g1 for $2' '
+			/mars-test: links up/ { up = substr(\$0, 2, index(\$0, \"]\") - 2) + 0; found = 0 }
+			up && !found && index(\$0, what) { t = substr(\$0, 2, index(\$0, \"]\") - 2) + 0; found = 1 }
+			END { if (!found) exit 1; printf \"%.1f\\n\", t - up }' >/ctl/resumed"
 	local t
 	t=$(cat "$(_gdir "$1")/ctl/resumed")
 	echo "link cut of g$1 during $2: resumed ${t}s after the link came back" | tee -a "$figures"
