@@ -51,14 +51,16 @@ must_all 2 3 -- 'marsadm join-resource r0 $DISK_DATA && marsadm join-resource r1
 links_down() { # every NIC of guest K down (its host routes go with it)
 	must "$1" 'for d in /sys/class/net/*; do [ -e $d/device ] && ip link set ${d##*/} down; done; true'
 }
-# Up again, with the addresses and host routes of the boot (ctl/net.sh).
-links_up='sed -e "/^set -e/d" -e "s/ add / replace /" /ctl/net.sh | sh'
+# Up again, with the addresses and host routes of the boot (ctl/net.sh);
+# "mars-test: links up" goes to the kernel log as soon as the route to g1
+# is back (each `ip` takes a while in a loaded TCG guest).
+links_up='sed -e "/^set -e/d" -e "s/ add / replace /" -e "/route replace 10.0.0.1\//a echo mars-test: links up >/dev/kmsg" /ctl/net.sh | sh'
 # resumed K WHAT: bring the links of K up again, wait until dmesg shows a
 # new "connected to g1 for WHAT" (the count before is in ctl/c0), and
 # measure from the kernel's timestamps: links up (a line written to
 # /dev/kmsg right after) to that line.
 resumed() {
-	must "$1" "set -e; $links_up; echo 'mars-test: links up' >/dev/kmsg
+	must "$1" "set -e; $links_up
 		c0=\$(cat /ctl/c0)
 		for i in \$(seq 60); do [ \$(dmesg | grep -c 'connected to g1 for $2') -gt \$c0 ] && break; sleep 0.5; done
 		dmesg | awk -v what='connected to g1 for $2' '
