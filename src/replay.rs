@@ -329,7 +329,7 @@ fn closed_end(res: &ResourceName, name: &LogName) -> Result<Option<u64>> {
 }
 
 /// Applies the records of the fetched log `name` in `file` from `start`
-/// to the last complete one (the caller writes the stage and flushes the
+/// (up to offset `upto`, what is durable of the copy) to the last complete one (the caller writes the stage and flushes the
 /// device before it records the position); returns the offset after it.
 /// An incomplete record at the end is left for later; any other bad
 /// record is corruption. Recovery and secondaries share this code.
@@ -339,13 +339,14 @@ pub(crate) fn follow(
     file: &File,
     name: LogName,
     start: u64,
+    upto: u64,
     bdev: &Bdev,
     dev_size: u64,
     window: &mut VVec<u8>,
     stage: &mut Stage,
     out: &mut Replayed,
 ) -> core::result::Result<u64, ReplayError> {
-    let size = file.size();
+    let size = file.size().min(upto);
     if start >= size {
         return Ok(start);
     }
@@ -422,7 +423,9 @@ fn replay_one(
     let mut expected = seq_at(file, start)?;
     let mut log_id = log_id_of(file, window)?;
     loop {
-        let filled = fill(file, window, pos)?;
+        // Never past `size` (a secondary replays only what is durable).
+        let filled = fill(file, window, pos)?
+            .min(usize::try_from(size.saturating_sub(pos)).unwrap_or(usize::MAX));
         let at_eof = pos.saturating_add(filled as u64) >= size;
         let win = window.get(..filled).unwrap_or(&[]);
         let mut scanner =

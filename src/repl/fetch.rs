@@ -35,6 +35,11 @@ use crate::resource::Message as Text;
 use crate::tree;
 use kernel::prelude::*;
 
+/// How often a fetched copy is synced for replay at most (see
+/// `apply_fetched`), unless this much more was fetched.
+const SYNC_EVERY_NS: u64 = 1_000_000_000;
+const SYNC_EVERY_BYTES: u64 = 8 << 20;
+
 /// What the primary said of a log.
 enum Remote {
     /// Servable size and whether it is complete.
@@ -272,12 +277,20 @@ impl Worker {
     ) -> Option<(u64, u64, Option<crate::mars_core::lamport::Stamp>)> {
         let file = File::open_rw(&log_path(&self.res, &pos.log).ok()?).ok()?;
         let size = file.size();
-        if pos.pos >= size {
-            return Some((pos.pos, size, None));
-        }
-        if run.synced != Some((pos.log, size)) {
-            // What is replayed must be durable in the copy first, so a crash
-            // never leaves the device ahead of the copy.
+        // Only what is durable in the copy is replayed, so a crash never
+        // leaves the device ahead of the copy; the copy is synced when
+        // replay has caught up with its durable part, at most once a
+        // second (or every 8 MiB): one fsync for many fetch steps.
+        let mut limit = match run.synced {
+            Some((log, n)) if log == pos.log => n,
+            _ => 0,
+        };
+        let now = fnet::mono_ns();
+        if pos.pos >= limit
+            && size > limit
+            && (now.saturating_sub(run.synced_at) >= SYNC_EVERY_NS
+                || size - limit >= SYNC_EVERY_BYTES)
+        {
             if file.sync().is_err() {
                 self.fail(Text::new(format_args!(
                     "cannot sync the fetched copy of {}",
@@ -286,12 +299,18 @@ impl Worker {
                 return None;
             }
             run.synced = Some((pos.log, size));
+            run.synced_at = now;
+            limit = size;
+        }
+        if pos.pos >= limit {
+            return Some((pos.pos, size, None));
         }
         let mut done = Replayed::new();
         let end = match replay::follow(
             &file,
             pos.log,
             pos.pos,
+            limit,
             &self.bdev,
             self.size,
             &mut run.window,
@@ -350,6 +369,5 @@ impl Worker {
             e => Text::new(format_args!("replay stopped: {}", e)),
         };
         self.fail(msg);
-        let _ = fnet::mono_ns();
     }
 }

@@ -105,6 +105,8 @@ pub(super) struct Run {
     /// more than this, so a crash never leaves the device ahead of the
     /// copy it replays from.
     pub(super) synced: Option<(LogName, u64)>,
+    /// When the copy was last synced (mono ns).
+    pub(super) synced_at: u64,
     /// What `replay-paused` says now.
     pub(super) paused_said: Option<bool>,
 }
@@ -412,6 +414,7 @@ impl ThreadMain for Worker {
                 rate_mark: (fnet::mono_ns(), 0),
                 copied: 0,
                 synced: None,
+                synced_at: 0,
                 paused_said: None,
             })
         })();
