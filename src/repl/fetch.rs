@@ -286,7 +286,10 @@ impl Worker {
             _ => 0,
         };
         let now = fnet::mono_ns();
-        if pos.pos >= limit
+        // Caught up: at the durable end, or stopped short of it at a record
+        // that continues past it.
+        let caught_up = pos.pos >= limit || run.stalled_at == Some((pos.log, pos.pos));
+        if caught_up
             && size > limit
             && (now.saturating_sub(run.synced_at) >= SYNC_EVERY_NS
                 || size - limit >= SYNC_EVERY_BYTES)
@@ -323,6 +326,7 @@ impl Worker {
                 return None;
             }
         };
+        run.stalled_at = (end == pos.pos).then_some((pos.log, pos.pos));
         if end > pos.pos && (run.stage.write(&self.bdev).is_err() || self.bdev.flush().is_err()) {
             self.fail(Text::new(format_args!(
                 "I/O error on the data device during replay; take the resource down and up"

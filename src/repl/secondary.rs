@@ -107,6 +107,9 @@ pub(super) struct Run {
     pub(super) synced: Option<(LogName, u64)>,
     /// When the copy was last synced (mono ns).
     pub(super) synced_at: u64,
+    /// Where replay last stopped without applying anything (a record runs
+    /// past the durable part of the copy).
+    pub(super) stalled_at: Option<(LogName, u64)>,
     /// What `replay-paused` says now.
     pub(super) paused_said: Option<bool>,
 }
@@ -415,6 +418,7 @@ impl ThreadMain for Worker {
                 copied: 0,
                 synced: None,
                 synced_at: 0,
+                stalled_at: None,
                 paused_said: None,
             })
         })();
