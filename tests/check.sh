@@ -9,6 +9,7 @@
 # The KUnit guest runs beside the scenarios' guests (layers 3 and 4 share
 # one schedule, see below).
 #
+# Scenarios with a `# tier: long` header line run only in `make check-long`.
 # MARS_LONG=1 (`make check-long`) gives the scenarios their long tier:
 # many more power cuts and race rounds, full sizes (`tier` in
 # tests/vm/lib.sh; each scenario's header says what changes).
@@ -131,6 +132,10 @@ kunit=tests/vm/kunit-scenario.sh
 scenarios=()
 for s in tests/scenarios/${MARS_SCENARIOS:-*}.sh; do
 	[ -e "$s" ] || continue
+	# `# tier: long`: only in `make check-long` (or when selected by name).
+	if grep -qx '# tier: long' "$s" && [ "${MARS_LONG:-0}" != 1 ] && [ -z "${MARS_SCENARIOS:-}" ]; then
+		continue
+	fi
 	scenarios+=("$s")
 done
 guests_of() { local n; n=$(sed -n 's/^# guests: \([0-9][0-9]*\)$/\1/p' "$1" | head -n1); echo "${n:-1}"; }

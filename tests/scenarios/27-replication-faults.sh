@@ -11,6 +11,10 @@
 # disks (bytes on the wire) and hostile requests on the data ports.
 # Short tier: 10 freeze points per secondary (20 in all) and one power cut
 # of g3 (MARS_LONG=1: 40 each and 4 cuts).
+# Not yet in `make check` (its replay under the oracle writer on a loaded
+# TCG guest still times out at the first freeze point; see the issue 11
+# note): `make check-long`, or MARS_SCENARIOS=27-replication-faults.
+# tier: long
 # guests: 3
 # duration: 900
 # timeout: 2400
