@@ -1,8 +1,8 @@
 # Replication on three guests: g1 creates r0 and writes to it, g2 and g3
 # join (full sync while g1 keeps writing), then fetch and replay follow
 # the primary; after the writes stop, the secondaries catch up and all
-# three data devices are equal (md5). A fast sync of identical disks
-# costs only digests on the wire.
+# three data devices are equal (md5). The faults (link cuts, power cuts,
+# the consistency oracle) are in 27-replication-faults.
 # guests: 3
 # duration: 340
 # timeout: 1500
