@@ -3,6 +3,10 @@
 # the primary; after the writes stop, the secondaries catch up and all
 # three data devices are equal (md5). The faults (link cuts, power cuts,
 # the consistency oracle) are in 27-replication-faults.
+# In `make check-long` only for now: under the CI's load it took 838 s,
+# which put `make check` at 49 min (budget 40); back into `make check`
+# once it is smaller or faster (see the issue 11 note).
+# tier: long
 # guests: 3
 # duration: 340
 # timeout: 1500
